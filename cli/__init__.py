@@ -1,0 +1,1 @@
+"""The `accord` command line: a thin Typer layer over the `scorer` library."""

@@ -1,0 +1,288 @@
+"""Cross-reference checks over a study whose files each parsed: unknown and inconsistent ids,
+level rules that contradict or loop, proposals that break them, seat shares that do not add up.
+
+Each finding is (item kind, item id, field path within the item, message); the loader turns it
+into file:line. References into a kind whose files failed to load are not reported as unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .models import Dimension, LevelSet, Study, StakeholderKind
+
+Finding = tuple[str, str, tuple, str]
+SEAT_TOLERANCE = 0.005
+# Reference kind -> the file kind that defines it (for skipping references into broken files).
+_FILE_KIND = {"dimension": "dimensions", "document": "documents", "stakeholder": "stakeholder",
+              "scenario": "scenario", "evidence": "evidence", "country": "institutions",
+              "chamber": "institutions"}
+
+
+def _expected(known) -> str:
+    names = list(known)
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"(expected one of: {shown})" if names else "(none are defined)"
+
+
+class _Checker:
+    def __init__(self, study: Study, broken: set[str]) -> None:
+        self.s = study
+        self.broken = broken
+        self.findings: list[Finding] = []
+
+    def add(self, kind: str, item: str, path: tuple, message: str) -> None:
+        self.findings.append((kind, item, path, message))
+
+    def ref(self, kind: str, item: str, path: tuple, value: str, target: str, known) -> bool:
+        """Report `value` if it is not among `known` ids of `target` kind; True when known."""
+        if value in known:
+            return True
+        if _FILE_KIND[target] not in self.broken:
+            self.add(kind, item, path, f"unknown {target} '{value}' {_expected(known)}")
+        return False
+
+    def evidence(self, kind: str, item: str, path: tuple, ids: list[str]) -> None:
+        for i, ev in enumerate(ids):
+            self.ref(kind, item, path + (i,), ev, "evidence", self.s.evidence)
+
+    def level_set(self, kind: str, item: str, path: tuple, ls: LevelSet) -> Dimension | None:
+        if not self.ref(kind, item, path + ("dimension",), ls.dimension, "dimension", self.s.dimensions):
+            return None
+        dim = self.s.dimensions[ls.dimension]
+        named = [("levels", i, lv) for i, lv in enumerate(ls.levels or [])]
+        named += [("at_least", None, ls.at_least)] if ls.at_least else []
+        ok = True
+        for fld, i, lv in named:
+            sub = path + ((fld, i) if i is not None else (fld,))
+            if lv not in dim.level_ids:
+                ok = False
+                self.add(kind, item, sub, f"unknown level '{lv}' for dimension '{dim.id}' {_expected(dim.level_ids)}")
+        self.evidence(kind, item, path + ("evidence",), ls.evidence)
+        return dim if ok else None
+
+    # --- per kind ---------------------------------------------------------------------------
+
+    def manifest(self) -> None:
+        self.ref("manifest", "manifest", ("default_scenario",), self.s.manifest.default_scenario,
+                 "scenario", self.s.scenarios)
+
+    def documents_and_evidence(self) -> None:
+        for ev in self.s.evidence.values():
+            if ev.document is not None:
+                self.ref("evidence", ev.id, ("document",), ev.document, "document", self.s.documents)
+
+    def dimensions(self) -> None:
+        countries = self.s.institutions.countries
+        for dim in self.s.dimensions.values():
+            self.evidence("dimension", dim.id, ("evidence",), dim.evidence)
+            for li, level in enumerate(dim.levels):
+                base = ("levels", li)
+                for country in level.authority:
+                    self.ref("dimension", dim.id, base + ("authority", country), country, "country", countries)
+                sets = {}
+                for rule in ("requires", "excludes"):
+                    for ri, ls in enumerate(getattr(level, rule)):
+                        target = self.level_set("dimension", dim.id, base + (rule, ri), ls)
+                        if target is not None:
+                            sets.setdefault(rule, []).append((ri, target.id, target.members(ls)))
+                            if target.id == dim.id:
+                                self.add("dimension", dim.id, base + (rule, ri, "dimension"),
+                                         f"a level cannot {rule[:-1]} levels of its own dimension")
+                self.evidence("dimension", dim.id, base + ("evidence",), level.evidence)
+                for ri, d, required in sets.get("requires", []):
+                    excluded = set().union(*[m for _, d2, m in sets.get("excludes", []) if d2 == d])
+                    if required <= excluded:
+                        self.add("dimension", dim.id, base + ("requires", ri),
+                                 f"requires and excludes leave no allowed level of '{d}'")
+        self._requires_cycles()
+
+    def _requires_cycles(self) -> None:
+        edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for dim in self.s.dimensions.values():
+            for level in dim.levels:
+                for ls in level.requires:
+                    target = self.s.dimensions.get(ls.dimension)
+                    if target is not None and set(ls.levels or []) | {ls.at_least} - {None} <= set(target.level_ids):
+                        edges.setdefault((dim.id, level.id), set()).update((target.id, lv) for lv in target.members(ls))
+        state: dict[tuple[str, str], int] = {}
+
+        def visit(node: tuple[str, str], trail: list[tuple[str, str]]) -> None:
+            state[node] = 1
+            for nxt in sorted(edges.get(node, ())):
+                if state.get(nxt) == 1:
+                    loop = " -> ".join(f"{d}.{lv}" for d, lv in trail[trail.index(nxt):] + [nxt])
+                    dim, level = nxt
+                    self.add("dimension", dim, ("levels", self.s.dimensions[dim].level_ids.index(level), "requires"),
+                             f"'requires' rules form a cycle: {loop}")
+                elif nxt not in state:
+                    visit(nxt, trail + [nxt])
+            state[node] = 2
+
+        for node in sorted(edges):
+            if node not in state:
+                visit(node, [node])
+
+    def stakeholders(self) -> None:
+        inst = self.s.institutions
+        for sh in self.s.stakeholders.values():
+            k = ("stakeholder", sh.id)
+            self.ref(*k, ("country",), sh.country, "country", inst.countries)
+            for i, ch in enumerate(sh.chambers):
+                if self.ref(*k, ("chambers", i), ch, "chamber", inst.chambers) and inst.chambers[ch].country != sh.country:
+                    self.add(*k, ("chambers", i), f"chamber '{ch}' belongs to '{inst.chambers[ch].country}', "
+                             f"not to the bloc's country '{sh.country}'")
+            for name in ("influence_evidence", "reservation_evidence", "evidence"):
+                self.evidence(*k, (name,), getattr(sh, name))
+            for i, ls in enumerate(sh.red_lines):
+                self.level_set(*k, ("red_lines", i), ls)
+            for d, concern in sh.concerns.items():
+                base = ("concerns", d)
+                if not self.ref(*k, base, d, "dimension", self.s.dimensions):
+                    continue
+                dim = self.s.dimensions[d]
+                if concern.preferred is not None and concern.preferred not in dim.level_ids:
+                    self.add(*k, base + ("preferred",), f"unknown level '{concern.preferred}' for dimension "
+                             f"'{d}' {_expected(dim.level_ids)}")
+                if concern.values is not None:
+                    for lv in concern.values:
+                        if lv not in dim.level_ids:
+                            self.add(*k, base + ("values", lv), f"unknown level '{lv}' for dimension '{d}' "
+                                     f"{_expected(dim.level_ids)}")
+                    missing = [lv for lv in dim.level_ids if lv not in concern.values]
+                    if missing:
+                        self.add(*k, base + ("values",), f"no value for levels: {', '.join(missing)}")
+                self.evidence(*k, base + ("evidence",), concern.evidence)
+
+    def _seat_shares(self, kind: str, item: str, path: tuple, chamber: str, shares: dict[str, float]) -> None:
+        for bloc in shares:
+            sh = self.s.stakeholders.get(bloc)
+            if not self.ref(kind, item, path + (bloc,), bloc, "stakeholder", self.s.stakeholders):
+                continue
+            if sh.kind is not StakeholderKind.legislative_bloc or chamber not in sh.chambers:
+                self.add(kind, item, path + (bloc,), f"'{bloc}' does not sit in chamber '{chamber}' "
+                         f"(its file must list it under 'chambers')")
+        total = sum(shares.values())
+        if abs(total - 1.0) > SEAT_TOLERANCE:
+            self.add(kind, item, path, f"seat shares of '{chamber}' add up to {total:.4f}, expected 1")
+
+    def institutions(self) -> None:
+        inst = self.s.institutions
+        k = ("institutions", "institutions")
+        for cid, country in inst.countries.items():
+            self.evidence(*k, ("countries", cid, "evidence"), country.evidence)
+            for venue, rule in country.venues.items():
+                base = ("countries", cid, "venues", venue.value)
+                for i, actor in enumerate(rule.actors):
+                    self.ref(*k, base + ("actors", i), actor, "stakeholder", self.s.stakeholders)
+                for ch in rule.chambers:
+                    if self.ref(*k, base + ("chambers", ch), ch, "chamber", inst.chambers) and inst.chambers[ch].country != cid:
+                        self.add(*k, base + ("chambers", ch), f"chamber '{ch}' belongs to '{inst.chambers[ch].country}'")
+                self.evidence(*k, base + ("evidence",), rule.evidence)
+        for ch_id, chamber in inst.chambers.items():
+            base = ("chambers", ch_id)
+            self.ref(*k, base + ("country",), chamber.country, "country", inst.countries)
+            self._seat_shares(*k, base + ("seats",), ch_id, chamber.seats)
+            self.evidence(*k, base + ("evidence",), chamber.evidence)
+            for sh in self.s.stakeholders.values():
+                if ch_id in sh.chambers and sh.id not in chamber.seats:
+                    self.add(*k, base + ("seats",), f"bloc '{sh.id}' sits in '{ch_id}' but has no seat share")
+
+    def scenarios(self) -> None:
+        for sc in self.s.scenarios.values():
+            k = ("scenario", sc.id)
+            self.evidence(*k, ("evidence",), sc.evidence)
+            for i, shift in enumerate(sc.salience):
+                self.ref(*k, ("salience", i, "dimension"), shift.dimension, "dimension", self.s.dimensions)
+                for j, sh in enumerate(shift.stakeholders):
+                    self.ref(*k, ("salience", i, "stakeholders", j), sh, "stakeholder", self.s.stakeholders)
+                self.evidence(*k, ("salience", i, "evidence"), shift.evidence)
+            for i, shift in enumerate(sc.reservation):
+                self.ref(*k, ("reservation", i, "stakeholder"), shift.stakeholder, "stakeholder", self.s.stakeholders)
+                self.evidence(*k, ("reservation", i, "evidence"), shift.evidence)
+            for ch, seats in sc.seats.items():
+                if self.ref(*k, ("seats", ch), ch, "chamber", self.s.institutions.chambers):
+                    self._seat_shares(*k, ("seats", ch, "shares"), ch, seats.shares)
+                self.evidence(*k, ("seats", ch, "evidence"), seats.evidence)
+            for i, sh in enumerate(sc.absent):
+                self.ref(*k, ("absent", i), sh, "stakeholder", self.s.stakeholders)
+
+    def proposals(self) -> None:
+        if "status_quo" not in self.s.proposals and "proposal" not in self.broken:
+            self.add("manifest", "manifest", (), "the study has no 'status_quo' proposal")
+        for p in self.s.proposals.values():
+            k = ("proposal", p.id)
+            self.ref(*k, ("sponsor",), p.sponsor, "stakeholder", self.s.stakeholders)
+            for i, c in enumerate(p.countries):
+                self.ref(*k, ("countries", i), c, "country", self.s.institutions.countries)
+            self.evidence(*k, ("evidence",), p.evidence)
+            set_in: dict[str, int] = {}
+            for pi, pillar in enumerate(p.pillars):
+                for d, prov in pillar.provisions.items():
+                    base = ("pillars", pi, "provisions", d)
+                    if not self.ref(*k, base, d, "dimension", self.s.dimensions):
+                        continue
+                    if d in set_in:
+                        self.add(*k, base, f"dimension '{d}' is already set in pillars[{set_in[d]}]")
+                    set_in[d] = pi
+                    dim = self.s.dimensions[d]
+                    if prov.level not in dim.level_ids:
+                        self.add(*k, base + ("level",), f"unknown level '{prov.level}' for dimension '{d}' "
+                                 f"{_expected(dim.level_ids)}")
+                    elif p.id == "status_quo" and prov.level != dim.level_ids[0]:
+                        self.add(*k, base + ("level",), f"status_quo must keep '{d}' at '{dim.level_ids[0]}'")
+                    self.evidence(*k, base + ("evidence",), prov.evidence)
+            if not self.findings_for(k) and not self.dimensions_broken():
+                for dim_id, message in rule_violations(self.s, self.s.package(p.id)):
+                    pi = set_in.get(dim_id)
+                    self.add(*k, ("pillars", pi, "provisions", dim_id) if pi is not None else (), message)
+
+    def dimensions_broken(self) -> bool:
+        return "dimensions" in self.broken or any(f[0] == "dimension" for f in self.findings)
+
+    def findings_for(self, key: tuple[str, str]) -> bool:
+        return any(f[:2] == key for f in self.findings)
+
+    def tables(self) -> None:
+        for t in self.s.tables.values():
+            k = ("table", t.id)
+            self.ref(*k, ("document",), t.document, "document", self.s.documents)
+            self.evidence(*k, ("evidence",), t.evidence)
+            labels = [r.label for r in t.rows]
+            for i, row in enumerate(t.rows):
+                if len(row.cells) != len(t.weights):
+                    self.add(*k, ("rows", i, "cells"), f"expected {len(t.weights)} cells, found {len(row.cells)}")
+                for j, label in enumerate(row.subtotal_of):
+                    if label not in labels:
+                        self.add(*k, ("rows", i, "subtotal_of", j), f"no row labelled '{label}'")
+
+    def run(self) -> list[Finding]:
+        self.manifest()
+        self.documents_and_evidence()
+        self.dimensions()
+        self.stakeholders()
+        self.institutions()
+        self.scenarios()
+        self.proposals()
+        self.tables()
+        return self.findings
+
+
+def rule_violations(study: Study, package: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(dimension, message) for each `requires`/`excludes` rule a full package breaks."""
+    for d, level_id in package.items():
+        level = study.dimensions[d].level(level_id)
+        for ls in level.requires:
+            if package[ls.dimension] not in study.dimensions[ls.dimension].members(ls):
+                yield d, (f"level '{d}.{level_id}' requires '{ls.dimension}' at "
+                          f"{_describe(study, ls)}, found '{package[ls.dimension]}'")
+        for ls in level.excludes:
+            if package[ls.dimension] in study.dimensions[ls.dimension].members(ls):
+                yield d, f"level '{d}.{level_id}' excludes '{ls.dimension}.{package[ls.dimension]}'"
+
+
+def _describe(study: Study, ls: LevelSet) -> str:
+    return f"'{ls.at_least}' or above" if ls.at_least else "one of " + ", ".join(ls.levels)
+
+
+def check_study(study: Study, broken: set[str]) -> list[Finding]:
+    return _Checker(study, broken).run()

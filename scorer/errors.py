@@ -1,0 +1,41 @@
+"""Problems found in a study, and the one exception the library raises for bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_path(path: FieldPath) -> str:
+    """('pillars', 1, 'provisions') -> 'pillars[1].provisions'"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a study: where (file, line, field path) and what."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class AccordError(Exception):
+    """Bad input or a request the study cannot answer; the CLI prints it and exits 2."""
+
+
+class StudyError(AccordError):
+    """A study that failed to load, with every problem found in one pass."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,432 @@
+"""The pydantic models: the one description of every study file, of the JSON Schema and of the
+objects the rest of accord reads. Per-file checks live here; cross-references live in `checks`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Range = tuple[float, float]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Venue(str, Enum):
+    """Legal authority a measure needs, weakest first."""
+
+    executive = "executive"
+    statute = "statute"
+    treaty = "treaty"
+
+    @property
+    def rank(self) -> int:
+        return list(Venue).index(self)
+
+
+def check_range(value: float, rng: Range | None, name: str) -> None:
+    if rng is None:
+        return
+    low, high = rng
+    if low > high:
+        raise ValueError(f"{name}_range low {low} exceeds high {high}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value} lies outside its range [{low}, {high}]")
+
+
+# --- sources and evidence -------------------------------------------------------------------
+
+
+class Document(Model):
+    """A source document in the registry."""
+
+    id: Id
+    file: str = Field(description="File name of the source text, as in the sources folder.")
+    author: str
+    title: str
+    year: int
+    kind: Literal["chapter", "working_paper", "policy_brief", "thesis", "paper", "book", "report"]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Evidence(Model):
+    """A cited passage (document, line, anchor) or an external public source, with our note."""
+
+    id: Id
+    document: Id | None = None
+    line: Annotated[int, Field(ge=1)] | None = None
+    anchor: str | None = None
+    external: str | None = Field(None, description="Reference of a public source outside the registry.")
+    note: str = Field(min_length=10, description="What the passage establishes, in our own words.")
+    tags: list[str] = []
+
+    @field_validator("anchor")
+    @classmethod
+    def _short_anchor(cls, anchor: str | None) -> str | None:
+        if anchor is not None and not 1 <= len(anchor.split()) <= 10:
+            raise ValueError(f"anchor must have 1 to 10 words, found {len(anchor.split())}")
+        return anchor
+
+    @model_validator(mode="after")
+    def _cited(self) -> Evidence:
+        located = (self.document, self.line, self.anchor)
+        if self.external is None and None in located:
+            raise ValueError("evidence needs document, line and anchor, or an external reference")
+        if self.external is not None and any(x is not None for x in located):
+            raise ValueError("external evidence takes no document, line or anchor")
+        return self
+
+
+# --- dimensions -----------------------------------------------------------------------------
+
+
+class LevelSet(Model):
+    """A set of levels on one dimension: the listed `levels`, or every level from `at_least` up."""
+
+    dimension: Id
+    levels: list[Id] | None = None
+    at_least: Id | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _one_form(self) -> LevelSet:
+        if (self.levels is None) == (self.at_least is None):
+            raise ValueError("give exactly one of 'levels' or 'at_least'")
+        return self
+
+
+class Level(Model):
+    id: Id
+    label: str
+    description: str = ""
+    authority: dict[Id, Venue] = Field(
+        default_factory=dict,
+        description="Authority this level needs, by country; a country not listed needs none.",
+    )
+    requires: list[LevelSet] = []
+    excludes: list[LevelSet] = []
+    evidence: list[Id] = []
+
+
+class Dimension(Model):
+    """An issue dimension with its levels ordered from the status quo (first) to the maximum."""
+
+    id: Id
+    label: str
+    description: str = ""
+    levels: list[Level] = Field(min_length=2)
+    evidence: list[Id] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _unique_levels(cls, levels: list[Level]) -> list[Level]:
+        ids = [lv.id for lv in levels]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate level ids: {', '.join(dupes)}")
+        return levels
+
+    @property
+    def level_ids(self) -> list[str]:
+        return [lv.id for lv in self.levels]
+
+    def level(self, level_id: str) -> Level:
+        return self.levels[self.level_ids.index(level_id)]
+
+    def members(self, levels: LevelSet) -> set[str]:
+        """Level ids of this dimension that a LevelSet names."""
+        if levels.levels is not None:
+            return set(levels.levels)
+        return set(self.level_ids[self.level_ids.index(levels.at_least) :])
+
+
+class Dimensions(Model):
+    """criteria/dimensions.toml"""
+
+    dimensions: list[Dimension]
+
+
+# --- stakeholders ---------------------------------------------------------------------------
+
+
+class StakeholderKind(str, Enum):
+    executive = "executive"
+    agency = "agency"
+    legislative_bloc = "legislative_bloc"
+    interest_group = "interest_group"
+    foreign_government = "foreign_government"
+    public = "public"
+
+
+class Concern(Model):
+    """How much a stakeholder cares about one dimension, and how it values each level."""
+
+    salience: Annotated[float, Field(ge=0.0)]
+    salience_range: Range | None = Field(None, description="Plausible low-high reading (a judgment).")
+    preferred: Id | None = Field(None, description="Ideal level; value falls linearly with distance.")
+    values: dict[Id, Unit] | None = Field(None, description="Explicit value per level in [0, 1].")
+    value_ranges: dict[Id, Range] = {}
+    evidence: list[Id] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Concern:
+        if (self.preferred is None) == (self.values is None):
+            raise ValueError("give exactly one of 'preferred' or 'values'")
+        check_range(self.salience, self.salience_range, "salience")
+        for level, rng in self.value_ranges.items():
+            if self.values is None or level not in self.values:
+                raise ValueError(f"value_ranges.{level} has no matching entry in 'values'")
+            check_range(self.values[level], rng, f"values.{level}")
+        return self
+
+
+class Stakeholder(Model):
+    """criteria/stakeholders/<id>.toml"""
+
+    id: Id
+    name: str
+    country: Id
+    kind: StakeholderKind
+    influence: Annotated[float, Field(gt=0.0)]
+    influence_evidence: list[Id] = []
+    chambers: list[Id] = Field([], description="Chambers a legislative bloc sits in.")
+    reservation: float = Field(
+        0.0, description="How much better than the status quo a package must be for acceptance."
+    )
+    reservation_range: Range | None = None
+    reservation_evidence: list[Id] = []
+    red_lines: list[LevelSet] = []
+    concerns: dict[Id, Concern] = Field(min_length=1)
+    evidence: list[Id] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Stakeholder:
+        check_range(self.reservation, self.reservation_range, "reservation")
+        if self.kind is StakeholderKind.legislative_bloc and not self.chambers:
+            raise ValueError("a legislative_bloc must name the chambers it sits in")
+        if self.chambers and self.kind is not StakeholderKind.legislative_bloc:
+            raise ValueError(f"only a legislative_bloc sits in chambers, not a {self.kind.value}")
+        return self
+
+
+# --- institutions ---------------------------------------------------------------------------
+
+
+class VenueRule(Model):
+    """Who must accept for a package to be ratified in one country through one venue."""
+
+    actors: list[Id] = []
+    chambers: dict[Id, Unit] = Field({}, description="Chamber id -> share of seats that must accept.")
+    evidence: list[Id] = []
+
+
+class Country(Model):
+    name: str
+    venues: dict[Venue, VenueRule]
+    evidence: list[Id] = []
+
+    @field_validator("venues")
+    @classmethod
+    def _all_venues(cls, venues: dict[Venue, VenueRule]) -> dict[Venue, VenueRule]:
+        missing = [v.value for v in Venue if v not in venues]
+        if missing:
+            raise ValueError(f"missing venues: {', '.join(missing)}")
+        return venues
+
+
+class Chamber(Model):
+    name: str
+    country: Id
+    seats: dict[Id, Unit] = Field(description="Legislative bloc id -> share of seats (sums to 1).")
+    evidence: list[Id] = []
+
+
+class Institutions(Model):
+    """criteria/institutions.toml"""
+
+    countries: dict[Id, Country]
+    chambers: dict[Id, Chamber] = {}
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+class SalienceShift(Model):
+    dimension: Id
+    multiplier: Annotated[float, Field(ge=0.0)]
+    multiplier_range: Range | None = None
+    stakeholders: list[Id] = Field([], description="Only these stakeholders; empty means all.")
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _in_range(self) -> SalienceShift:
+        check_range(self.multiplier, self.multiplier_range, "multiplier")
+        return self
+
+
+class ReservationShift(Model):
+    stakeholder: Id
+    reservation: float
+    reservation_range: Range | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _in_range(self) -> ReservationShift:
+        check_range(self.reservation, self.reservation_range, "reservation")
+        return self
+
+
+class SeatShares(Model):
+    shares: dict[Id, Unit]
+    evidence: list[Id] = []
+
+
+class Scenario(Model):
+    """criteria/scenarios/<id>.toml: a context that shifts saliences, margins and seats."""
+
+    id: Id
+    label: str
+    year: int
+    description: str = ""
+    salience: list[SalienceShift] = []
+    reservation: list[ReservationShift] = []
+    seats: dict[Id, SeatShares] = {}
+    absent: list[Id] = Field([], description="Stakeholders not at the table in this context.")
+    evidence: list[Id] = []
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+class Provision(Model):
+    level: Id
+    evidence: list[Id] = []
+    note: str = ""
+
+
+class Pillar(Model):
+    name: str
+    provisions: dict[Id, Provision] = Field(description="Dimension id -> the level it sets.")
+
+    @field_validator("provisions", mode="before")
+    @classmethod
+    def _bare_level(cls, provisions: object) -> object:
+        if isinstance(provisions, dict):
+            return {k: {"level": v} if isinstance(v, str) else v for k, v in provisions.items()}
+        return provisions
+
+
+class Proposal(Model):
+    """proposals/<id>.toml: a package as pillars of provisions."""
+
+    id: Id
+    title: str
+    sponsor: Id
+    date: dt.date
+    summary: str
+    countries: list[Id] = Field(["us", "mx"], description="Countries that must ratify it.")
+    evidence: list[Id] = []
+    pillars: list[Pillar] = []
+    note: str = ""
+
+    def provisions(self) -> dict[str, str]:
+        """Dimension id -> level for every dimension the proposal sets."""
+        return {d: p.level for pillar in self.pillars for d, p in pillar.provisions.items()}
+
+
+# --- the working paper's interview tables ---------------------------------------------------
+
+
+class TableRow(Model):
+    label: str
+    line: Annotated[int, Field(ge=1)]
+    cells: list[int | None] = Field(description="Counts by rank (first, second, third); None = blank.")
+    total: int | None = None
+    index: int | None = None
+    subtotal_of: list[str] = Field([], description="Labels of the rows this row sums.")
+
+
+class InterviewTable(Model):
+    """seeds/tables/<id>.toml: one of the working paper's tables, as printed, cell by cell."""
+
+    id: Id
+    title: str
+    document: Id
+    line: Annotated[int, Field(ge=1)]
+    columns: list[str]
+    weights: list[int] = [3, 2, 1]
+    rows: list[TableRow]
+    total: TableRow | None = Field(None, description="The printed column-total row.")
+    total_sums: list[str] | None = Field(None, description="Rows the total adds; default: rows not summed by a subtotal.")
+    evidence: list[Id] = []
+    note: str = ""
+
+
+# --- the study ------------------------------------------------------------------------------
+
+
+class Manifest(Model):
+    """accord.toml: marks a folder as a study."""
+
+    name: str
+    description: str = ""
+    default_scenario: Id
+
+
+class Documents(Model):
+    """seeds/documents.toml"""
+
+    documents: list[Document]
+
+
+class EvidenceFile(Model):
+    """seeds/evidence/<name>.toml"""
+
+    evidence: list[Evidence]
+
+
+class Study(Model):
+    """A loaded, validated study. Mappings are keyed by id in a stable order."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    evidence: dict[str, Evidence]
+    dimensions: dict[str, Dimension]
+    stakeholders: dict[str, Stakeholder]
+    institutions: Institutions
+    scenarios: dict[str, Scenario]
+    proposals: dict[str, Proposal]
+    tables: dict[str, InterviewTable] = {}
+
+    def scenario(self, scenario_id: str | None = None) -> Scenario:
+        return self.scenarios[scenario_id or self.manifest.default_scenario]
+
+    def package(self, proposal_id: str) -> dict[str, str]:
+        """The full package of a proposal: every dimension at its level, status quo if unset."""
+        return package_of(self.dimensions, self.proposals[proposal_id].provisions())
+
+
+def package_of(dimensions: dict[str, Dimension], provisions: dict[str, str]) -> dict[str, str]:
+    return {d: provisions.get(d, dim.level_ids[0]) for d, dim in dimensions.items()}
+
+
+# File kinds: the model of each kind of file, for the loader and the JSON Schema export.
+FILE_KINDS: dict[str, type[Model]] = {
+    "manifest": Manifest,
+    "documents": Documents,
+    "evidence": EvidenceFile,
+    "dimensions": Dimensions,
+    "stakeholder": Stakeholder,
+    "institutions": Institutions,
+    "scenario": Scenario,
+    "proposal": Proposal,
+    "table": InterviewTable,
+}

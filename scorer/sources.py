@@ -1,0 +1,47 @@
+"""Checks of a study's citations against the source texts: each document's SHA-256 and each
+anchor phrase at its cited line (within two lines either side)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .errors import Problem
+from .loading import Locator
+from .models import Study
+
+LINE_SLACK = 2
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_sources(study: Study, locator: Locator, sources: Path) -> list[Problem]:
+    """Problems with the registry's hashes and the evidence anchors, read from `sources`."""
+    problems: list[Problem] = []
+    texts: dict[str, list[str]] = {}
+    for doc in study.documents.values():
+        path = sources / doc.file
+        if not path.is_file():
+            problems.append(locator.problem("document", doc.id, ("file",), f"source text not found at {path}"))
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != doc.sha256:
+            problems.append(locator.problem("document", doc.id, ("sha256",),
+                                            f"SHA-256 of {path} is {digest}, expected {doc.sha256}"))
+        texts[doc.id] = data.decode("utf-8", errors="replace").splitlines()
+    for ev in study.evidence.values():
+        lines = texts.get(ev.document) if ev.document else None
+        if lines is None:
+            continue
+        anchor = _fold(ev.anchor)
+        low, high = max(1, ev.line - LINE_SLACK), min(len(lines), ev.line + LINE_SLACK)
+        if not any(anchor in _fold(lines[n - 1]) for n in range(low, high + 1)):
+            found = _fold(lines[ev.line - 1])[:70] if ev.line <= len(lines) else f"the text has {len(lines)} lines"
+            problems.append(locator.problem("evidence", ev.id, ("anchor",),
+                                            f"anchor {ev.anchor!r} not found at line {ev.line} ±{LINE_SLACK} "
+                                            f"of {ev.document} (line {ev.line} reads: {found!r})"))
+    return problems
