@@ -213,7 +213,9 @@ class _Checker:
             k = ("proposal", p.id)
             self.ref(*k, ("sponsor",), p.sponsor, "stakeholder", self.s.stakeholders)
             for i, c in enumerate(p.countries):
-                self.ref(*k, ("countries", i), c, "country", self.s.institutions.countries)
+                countries = self.s.institutions.countries
+                if self.ref(*k, ("countries", i), c, "country", countries) and not countries[c].ratifies:
+                    self.add(*k, ("countries", i), f"country '{c}' defines no venues, so it cannot ratify a package")
             self.evidence(*k, ("evidence",), p.evidence)
             set_in: dict[str, int] = {}
             for pi, pillar in enumerate(p.pillars):

@@ -229,17 +229,24 @@ class VenueRule(Model):
 
 
 class Country(Model):
+    """A country; one that can ratify a package defines all three venues, one whose government
+    only has a say as a stakeholder (a Central American state) defines none."""
+
     name: str
-    venues: dict[Venue, VenueRule]
+    venues: dict[Venue, VenueRule] = {}
     evidence: list[Id] = []
 
     @field_validator("venues")
     @classmethod
     def _all_venues(cls, venues: dict[Venue, VenueRule]) -> dict[Venue, VenueRule]:
         missing = [v.value for v in Venue if v not in venues]
-        if missing:
+        if venues and missing:
             raise ValueError(f"missing venues: {', '.join(missing)}")
         return venues
+
+    @property
+    def ratifies(self) -> bool:
+        return bool(self.venues)
 
 
 class Chamber(Model):
