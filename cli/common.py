@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorer.render import Table, render, write_atomic
+from scorer.render import Report, Table, render, write_atomic
 
 
 class Format(str, Enum):
@@ -30,7 +30,7 @@ ScenarioOpt = Annotated[Optional[str], typer.Option(
     "--scenario", "-s", help="Scenario id (default: the study's default scenario).", show_default=False)]
 
 
-def emit(tables: Table | list[Table], fmt: Format, output: Path | None, title: str = "accord") -> None:
+def emit(tables: Table | list[Table] | Report, fmt: Format, output: Path | None, title: str = "accord") -> None:
     """Render and print, or write atomically to `output`."""
     text = render(tables, fmt.value, title)
     if output is None:

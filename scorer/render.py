@@ -35,7 +35,36 @@ class Table:
         return [dict(zip(self.headers, row)) for row in self.rows]
 
 
+@dataclass(frozen=True)
+class Gain:
+    """A gain shown with its acceptance mark; HTML colours it by value."""
+
+    value: float
+    accepts: bool
+
+    def __str__(self) -> str:
+        return f"{self.value:+.3f} {'✓' if self.accepts else '✗'}"
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, Gain):
+        return value.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+@dataclass
+class Report:
+    """Several tables that share one JSON object (the command's machine contract)."""
+
+    tables: list[Table]
+    data: object
+
+
 def _cell(value: object) -> object:
+    if isinstance(value, Gain):
+        return str(value)
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, bool):
@@ -72,7 +101,7 @@ def _csv(tables: list[Table]) -> str:
                 writer.writerow([])
             writer.writerow([f"# {t.title}"])
         writer.writerow(t.headers)
-        writer.writerows([["" if v is None else v for v in row] for row in t.rows])
+        writer.writerows([["" if v is None else str(v) if isinstance(v, Gain) else v for v in row] for row in t.rows])
     return buf.getvalue()
 
 
@@ -99,7 +128,7 @@ def _html(tables: list[Table], title: str) -> str:
            "</head><body>", f"<h1>{html.escape(title)}</h1>"]
     for t in tables:
         out.append(f"<h2>{html.escape(t.title)}</h2>")
-        numbers = [v for row in t.rows for j, v in enumerate(row) if j in t.heat and isinstance(v, (int, float))]
+        numbers = [_number(v) for row in t.rows for j, v in enumerate(row) if j in t.heat and _number(v) is not None]
         low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
         out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in t.headers)
                    + "</tr></thead><tbody>")
@@ -107,9 +136,9 @@ def _html(tables: list[Table], title: str) -> str:
             cells = []
             for j, v in enumerate(row):
                 text = html.escape(str(_cell(v)))
-                if j in t.heat and isinstance(v, (int, float)) and not isinstance(v, bool):
-                    cells.append(f'<td class="num" style="background:{_heat_colour(v, low, high)}">{text}</td>')
-                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                if j in t.heat and _number(v) is not None:
+                    cells.append(f'<td class="num" style="background:{_heat_colour(_number(v), low, high)}">{text}</td>')
+                elif _number(v) is not None:
                     cells.append(f'<td class="num">{text}</td>')
                 else:
                     cells.append(f"<td>{text}</td>")
@@ -120,9 +149,14 @@ def _html(tables: list[Table], title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(tables: Table | list[Table], fmt: str, title: str = "accord") -> str:
-    """The tables as text in `fmt` (one of FORMATS). JSON of several tables is keyed by table key."""
-    tables = [tables] if isinstance(tables, Table) else tables
+def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord") -> str:
+    """The result as text in `fmt` (one of FORMATS). JSON is the report's own object, else a
+    table's payload, else the payloads of several tables keyed by table key."""
+    if isinstance(result, Report):
+        if fmt == "json":
+            return to_json(result.data)
+        result = result.tables
+    tables = [result] if isinstance(result, Table) else result
     if fmt == "json":
         if len(tables) == 1:
             return to_json(tables[0].payload())

@@ -1,0 +1,24 @@
+"""The Typer application object, shared by the command modules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="accord",
+    help="Compare and score policy proposals for US-Mexico migration cooperation, with evidence.\n\n"
+    "Every command reads a study: --study DIR, else the nearest folder upward holding accord.toml, "
+    "else the case shipped with accord. Exit codes: 0 ok, 1 a check found problems, 2 bad input "
+    "or usage, 3 internal error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False) -> None:
+    """Compare and score policy proposals for US-Mexico migration cooperation."""

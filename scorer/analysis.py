@@ -1,0 +1,122 @@
+"""Questions about one proposal: why a stakeholder gains or loses (explain), what a changed
+package would do (what-if), and how two proposals differ (compare)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .checks import rule_violations
+from .errors import AccordError
+from .models import Scenario, Study
+from .ratification import Coalition, coalition
+from .scoring import Package, profiles, resolve_proposal, salience_multipliers, status_quo
+
+
+@dataclass(frozen=True)
+class Contribution:
+    dimension: str
+    weight: float
+    level: str
+    value: float
+    baseline_level: str
+    baseline_value: float
+    evidence: tuple[str, ...]
+
+    @property
+    def contribution(self) -> float:
+        """This dimension's share of the gain: weight x (value - status-quo value)."""
+        return self.weight * (self.value - self.baseline_value)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    proposal: str
+    stakeholder: str
+    scenario: str
+    contributions: tuple[Contribution, ...]
+    gain: float
+    reservation: float
+    breaches: tuple[str, ...]
+
+    @property
+    def accepts(self) -> bool:
+        return self.gain - self.reservation >= -1e-12 and not self.breaches
+
+
+def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: str) -> Explanation:
+    """Per-dimension contributions to one stakeholder's gain, largest first, with their evidence."""
+    package = resolve_proposal(study, proposal_id)
+    present = profiles(study, scenario)
+    if stakeholder_id not in study.stakeholders:
+        raise AccordError(f"unknown stakeholder '{stakeholder_id}' (expected one of: {', '.join(study.stakeholders)})")
+    if stakeholder_id not in present:
+        raise AccordError(f"stakeholder '{stakeholder_id}' is absent in scenario '{scenario.id}'")
+    profile = present[stakeholder_id]
+    concern = study.stakeholders[stakeholder_id].concerns
+    shifted = salience_multipliers(scenario, stakeholder_id)
+    shift_evidence = {s.dimension: tuple(s.evidence) for s in scenario.salience if s.dimension in shifted}
+    base = status_quo(study)
+    rows = [Contribution(d, w, package[d], profile.values[d][package[d]], base[d], profile.values[d][base[d]],
+                         tuple(concern[d].evidence) + shift_evidence.get(d, ()))
+            for d, w in profile.weights.items()]
+    rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
+    gain = sum(c.contribution for c in rows)
+    return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
+                       tuple(profile.breaches(package)))
+
+
+def parse_settings(study: Study, settings: list[str]) -> dict[str, str]:
+    """'DIM=LEVEL' strings -> {dimension: level}, checked against the study."""
+    out = {}
+    for item in settings:
+        dim, sep, level = item.partition("=")
+        if not sep:
+            raise AccordError(f"expected DIM=LEVEL, found '{item}'")
+        if dim not in study.dimensions:
+            raise AccordError(f"unknown dimension '{dim}' (expected one of: {', '.join(study.dimensions)})")
+        if level not in study.dimensions[dim].level_ids:
+            raise AccordError(f"unknown level '{level}' for dimension '{dim}' "
+                              f"(expected one of: {', '.join(study.dimensions[dim].level_ids)})")
+        out[dim] = level
+    return out
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    proposal: str
+    changes: dict[str, tuple[str, str]]  # dimension -> (original level, new level)
+    before: Coalition
+    after: Coalition
+    rule_problems: tuple[str, ...]
+
+    @property
+    def flips(self) -> list[str]:
+        return [s for s, x in self.before.stances.items() if x.accepts != self.after.stances[s].accepts]
+
+
+def whatif(study: Study, scenario: Scenario, proposal_id: str, settings: dict[str, str]) -> WhatIf:
+    """The proposal with some dimensions set to other levels, against the original."""
+    original = resolve_proposal(study, proposal_id)
+    changed: Package = {**original, **settings}
+    countries = study.proposals[proposal_id].countries
+    return WhatIf(proposal_id, {d: (original[d], lv) for d, lv in settings.items() if original[d] != lv},
+                  coalition(study, scenario, original, countries), coalition(study, scenario, changed, countries),
+                  tuple(message for _, message in rule_violations(study, changed)))
+
+
+@dataclass(frozen=True)
+class ComparedDimension:
+    dimension: str
+    a_level: str
+    a_pillar: str
+    b_level: str
+    b_pillar: str
+
+
+def compare(study: Study, a: str, b: str) -> list[ComparedDimension]:
+    """Dimensions either proposal moves off the status quo, with the pillar that moves them."""
+    pa, pb = resolve_proposal(study, a), resolve_proposal(study, b)
+    pillar_of = {pid: {d: pl.name for pl in study.proposals[pid].pillars for d in pl.provisions} for pid in (a, b)}
+    base = status_quo(study)
+    return [ComparedDimension(d, pa[d], pillar_of[a].get(d, ""), pb[d], pillar_of[b].get(d, ""))
+            for d in study.dimensions if pa[d] != base[d] or pb[d] != base[d]]
