@@ -15,7 +15,7 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a study: where (file, line, field path) and what."""
 
@@ -23,6 +23,9 @@ class Problem:
     line: int | None
     path: str
     message: str
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.path, self.message)
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -37,5 +40,5 @@ class StudyError(AccordError):
     """A study that failed to load, with every problem found in one pass."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -177,7 +177,7 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
                                   **{k: v for k, v in parts.items() if k not in ("manifest", "institutions")})
     for finding in checks.check_study(study, broken):
         problems.append(locator.problem(*finding))
-    return study, locator, sorted(set(problems))
+    return study, locator, sorted(set(problems), key=Problem.sort_key)
 
 
 def _collection(kind: str) -> str:

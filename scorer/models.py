@@ -353,28 +353,68 @@ class Proposal(Model):
 
 
 class TableRow(Model):
-    label: str
-    line: Annotated[int, Field(ge=1)]
-    cells: list[int | None] = Field(description="Counts by rank (first, second, third); None = blank.")
-    total: int | None = None
-    index: int | None = None
-    subtotal_of: list[str] = Field([], description="Labels of the rows this row sums.")
+    """One printed row: counts by rank, the row's total mentions and weighted index, as printed."""
+
+    label: str = Field(description="The printed row label, footnote markers dropped.")
+    line: Annotated[int, Field(ge=1)] = Field(description="Line of the row in the source text.")
+    cells: list[Annotated[int, Field(ge=0)] | None] = Field(
+        description='Counts by rank (first, second, third) as printed; a blank cell is written "" '
+        "(TOML has no null), read as None, and counts as 0 in the arithmetic.",
+        json_schema_extra={"items": {"anyOf": [{"type": "integer", "minimum": 0}, {"const": ""}]}},
+    )
+    total: int | None = Field(None, description="The printed total mentions; None = not printed.")
+    index: int | None = Field(None, description="The printed weighted index; None = not printed.")
+    subtotal_of: list[str] = Field(
+        [], description="For a printed subtotal row: labels of the rows it sums (rows that are not subtotals)."
+    )
+
+    @field_validator("cells", mode="before")
+    @classmethod
+    def _blank_cells(cls, cells: object) -> object:
+        if isinstance(cells, list):
+            return [None if c == "" else c for c in cells]
+        return cells
 
 
 class InterviewTable(Model):
-    """seeds/tables/<id>.toml: one of the working paper's tables, as printed, cell by cell."""
+    """seeds/tables/<id>.toml: one of the working paper's tables, as printed, cell by cell.
+
+    The rows that are not subtotals (the leaf rows) are the data: a subtotal row should equal the
+    sum of its components, and the printed total row the sum of the leaf rows."""
 
     id: Id
     title: str
     document: Id
-    line: Annotated[int, Field(ge=1)]
-    columns: list[str]
-    weights: list[int] = [3, 2, 1]
+    line: Annotated[int, Field(ge=1)] = Field(description="Line of the table's title in the source text.")
+    columns: list[str] = Field(description="Headings of the rank columns, first rank first, as printed.")
+    total_column: str = Field("Total Mentions", description="Heading of the total-mentions column.")
+    index_column: str = Field("Weighted Index", description="Heading of the weighted-index column.")
+    weights: list[int] = Field([3, 2, 1], description="Index weight of each rank column.")
     rows: list[TableRow]
-    total: TableRow | None = Field(None, description="The printed column-total row.")
-    total_sums: list[str] | None = Field(None, description="Rows the total adds; default: rows not summed by a subtotal.")
+    total: TableRow | None = Field(None, description="The printed column-total row (sums the leaf rows).")
     evidence: list[Id] = []
     note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InterviewTable:
+        if len(self.columns) != len(self.weights):
+            raise ValueError(f"{len(self.columns)} columns but {len(self.weights)} weights")
+        labels = [r.label for r in self.rows]
+        dupes = sorted({x for x in labels if labels.count(x) > 1})
+        if dupes:
+            raise ValueError(f"duplicate row labels: {', '.join(dupes)}")
+        subtotals = {r.label for r in self.rows if r.subtotal_of}
+        for row in self.rows:
+            nested = [x for x in row.subtotal_of if x in subtotals]
+            if nested:
+                raise ValueError(f"subtotal row '{row.label}' sums other subtotals ({', '.join(nested)}); "
+                                 "list the rows they sum instead")
+        if self.total is not None:
+            if self.total.subtotal_of:
+                raise ValueError("the total row takes no 'subtotal_of': it sums the rows that are not subtotals")
+            if len(self.total.cells) != len(self.weights):
+                raise ValueError(f"total row: expected {len(self.weights)} cells, found {len(self.total.cells)}")
+        return self
 
 
 # --- the study ------------------------------------------------------------------------------

@@ -20,5 +20,5 @@ def validate_study(path: str | os.PathLike | None = None, sources: str | os.Path
         folder = Path(sources)
         if not folder.is_dir():
             return [Problem(str(folder), None, "", "sources folder not found")]
-        problems = sorted(check_sources(study, locator, folder))
+        problems = sorted(check_sources(study, locator, folder), key=Problem.sort_key)
     return problems

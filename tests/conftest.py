@@ -1,0 +1,37 @@
+"""Shared fixtures: the small mini study on disk and a way to run the CLI in-process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+
+HERE = Path(__file__).parent
+MINI = HERE / "fixtures" / "mini"
+SOURCES = HERE / "fixtures" / "sources"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh, editable copy of the mini study."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run `accord ARGS...` in-process; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def _run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

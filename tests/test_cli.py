@@ -1,0 +1,102 @@
+"""The command line as a user runs it: help, formats, output files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cli.app import app
+from conftest import MINI
+
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+TABLE_COMMANDS = [
+    ("list", "proposals"), ("show", "grand_bargain"), ("rank",), ("matrix",), ("coalition", "grand_bargain"),
+    ("explain", "grand_bargain", "mx_president"), ("whatif", "grand_bargain", "--set", "legalisation=none"),
+    ("compare", "pilot_deal", "grand_bargain"), ("brief",),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself(command, run):
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert len(out.split("Usage:")[1].strip()) > 40
+
+
+def test_bare_accord_shows_help(run):
+    code, out, err = run()
+    assert "Usage" in out + err
+
+
+@pytest.mark.parametrize("args", TABLE_COMMANDS, ids=lambda a: a[0])
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "csv", "json", "html", "latex"])
+def test_every_table_command_speaks_every_format(args, fmt, run):
+    code, out, err = run(*args, "--study", MINI, "--format", fmt)
+    assert code == 0, err
+    if fmt == "json":
+        json.loads(out)
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(out)))) >= 2
+    elif fmt == "html":
+        assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    elif fmt == "markdown":
+        assert "|" in out
+    assert out == run(*args, "--study", MINI, "--format", fmt)[1], "output must be deterministic"
+
+
+def test_rank_json_contract(run):
+    rows = json.loads(run("rank", "--study", MINI, "-f", "json")[1])
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    assert {"proposal", "rank", "score", "ratified"} <= set(rows[0])
+
+
+def test_coalition_json_contract(run):
+    data = json.loads(run("coalition", "grand_bargain", "--study", MINI, "-f", "json")[1])
+    assert data["proposal"] == "grand_bargain" and data["scenario"] == "calm" and data["ratified"] is False
+    us = data["countries"]["us"]
+    assert us["venue"] == "statute" and us["ratified"] is False
+    assert set(us["blocking"]) == {"house_restrictionists", "house_moderates"}
+    assert us["chambers"]["us_house"] == {"share": 0.0, "threshold": 0.5, "passed": False}
+    people = {p["id"]: p for p in data["stakeholders"]}
+    assert people["house_moderates"]["pivotal"] is True
+    assert {"id", "gain", "accepts", "pivotal"} <= set(people["us_president"])
+
+
+def test_output_file_is_written_whole_and_nothing_else_is_left(tmp_path, run):
+    target = tmp_path / "out" / "brief.html"
+    code, out, err = run("brief", "--study", MINI, "-f", "html", "-o", target)
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["brief.html"]
+
+
+def test_html_matrix_is_colour_scaled(run):
+    out = run("matrix", "--study", MINI, "-f", "html")[1]
+    assert 'style="background:#' in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (("coalition", "nope"), "unknown proposal 'nope'"),
+    (("rank", "--scenario", "nope"), "unknown scenario 'nope'"),
+    (("rank", "--method", "borda"), "unknown method 'borda'"),
+    (("explain", "grand_bargain", "nobody"), "unknown stakeholder 'nobody'"),
+    (("whatif", "grand_bargain", "--set", "border"), "expected DIM=LEVEL"),
+    (("list", "things"), "unknown kind 'things'"),
+    (("show", "nothing_here"), "no proposal, stakeholder"),
+])
+def test_bad_arguments_exit_2_with_a_message(args, message, run):
+    code, out, err = run(*args, "--study", MINI)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(run):
+    code, out, err = run("rank", "--format", "pdf", "--study", MINI)
+    assert code == 2
+
+
+def test_validate_ok_exit_0(run):
+    code, out, err = run("validate", "--study", MINI)
+    assert code == 0 and out.startswith("ok:")
