@@ -86,3 +86,17 @@ def schema(
     for kind, body in schemas.items():
         write_atomic(out / f"{kind}.schema.json", to_json(body))
     typer.echo(f"wrote {len(schemas)} schemas to {out}")
+
+
+@app.command()
+def tables(
+    table_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="One table id (default: all).")] = None,
+    study: StudyOpt = None,
+    fmt: FormatOpt = Format.terminal,
+    output: OutputOpt = None,
+) -> None:
+    """The working paper's interview tables: printed and recomputed figures side by side, and
+    every printed figure that disagrees with the arithmetic."""
+    from scorer.tables import tables_report
+
+    emit(tables_report(load_study(study), table_id), fmt, output, title="Interview tables")

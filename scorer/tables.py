@@ -139,17 +139,17 @@ def _check_row(table: InterviewTable, row: TableRow, kind: str, parts: list[Tabl
     def report(column: str, printed: int | None, value: int, reason: str) -> None:
         found.append(Discrepancy(table.id, row.label, row.line, column, printed, value, reason))
 
+    # What a subtotal or total row is the sum of, in the words of the reasons.
     what = "its components" if kind == "subtotal" else "the leaf rows"
     if parts:
+        named = f"{what} ({', '.join(p.label for p in parts)})" if kind == "subtotal" else \
+            f"{what} (subtotal rows left out)"
         for j, column in enumerate(table.columns):
             if own[j] != cells[j]:
                 column_parts = [_counts(p.cells)[j] for p in parts]
-                named = f"its components ({', '.join(p.label for p in parts)})" if kind == "subtotal" else \
-                    "the leaf rows (subtotal rows left out)"
                 report(column, row.cells[j], cells[j], f"sum of {named} in this column: {_sum_text(column_parts)}")
     if row.total is not None and row.total != recomputed.total:
-        reason = f"sum of the row's cells: {_sum_text(cells)}" if not parts else \
-            f"sum of {what}' cells: {_sum_text(cells)}"
+        reason = f"sum of {what}' cells: {_sum_text(cells)}" if parts else f"sum of the row's cells: {_sum_text(cells)}"
         if parts and row.total == sum(own):
             reason += f"; the printed {row.total} is the sum of this row's printed cells"
         report(table.total_column, row.total, recomputed.total, reason)
@@ -167,16 +167,17 @@ def _check_row(table: InterviewTable, row: TableRow, kind: str, parts: list[Tabl
 def _internal_notes(table: InterviewTable, check: RowCheck) -> list[str]:
     """Printed totals or indices of a subtotal or total row that contradict the row's own printed
     cells although they agree with the data (so they are not discrepancies)."""
+    source = "its components" if check.kind == "subtotal" else "the leaf rows"
     own = _counts(check.printed.cells)
     flagged = {d.column for d in check.discrepancies}
     notes = []
     if check.printed.total is not None and table.total_column not in flagged and check.printed.total != sum(own):
         notes.append(f"{table.id} line {check.line}: the printed cells of '{check.label}' add to {_sum_text(own)}, "
-                     f"not the printed {table.total_column.lower()} {check.printed.total}, which matches the leaf rows")
+                     f"not the printed {table.total_column.lower()} {check.printed.total}, which matches {source}")
     index = sum(w * c for w, c in zip(table.weights, own))
     if check.printed.index is not None and table.index_column not in flagged and check.printed.index != index:
         notes.append(f"{table.id} line {check.line}: the printed cells of '{check.label}' give index {index}, "
-                     f"not the printed {check.printed.index}, which matches the leaf rows")
+                     f"not the printed {check.printed.index}, which matches {source}")
     return notes
 
 
