@@ -153,6 +153,11 @@ class _Checker:
                         self.add(*k, base + ("values",), f"no value for levels: {', '.join(missing)}")
                 self.evidence(*k, base + ("evidence",), concern.evidence)
 
+    def _majority(self, kind: str, item: str, path: tuple, chamber: str, party: list[str], shares: dict[str, float]) -> None:
+        for i, bloc in enumerate(party):
+            if bloc not in shares:
+                self.add(kind, item, path + (i,), f"majority-party bloc '{bloc}' holds no seats in '{chamber}'")
+
     def _seat_shares(self, kind: str, item: str, path: tuple, chamber: str, shares: dict[str, float]) -> None:
         for bloc in shares:
             sh = self.s.stakeholders.get(bloc)
@@ -182,6 +187,7 @@ class _Checker:
             base = ("chambers", ch_id)
             self.ref(*k, base + ("country",), chamber.country, "country", inst.countries)
             self._seat_shares(*k, base + ("seats",), ch_id, chamber.seats)
+            self._majority(*k, base + ("majority_party",), ch_id, chamber.majority_party, chamber.seats)
             self.evidence(*k, base + ("evidence",), chamber.evidence)
             for sh in self.s.stakeholders.values():
                 if ch_id in sh.chambers and sh.id not in chamber.seats:
@@ -202,6 +208,8 @@ class _Checker:
             for ch, seats in sc.seats.items():
                 if self.ref(*k, ("seats", ch), ch, "chamber", self.s.institutions.chambers):
                     self._seat_shares(*k, ("seats", ch, "shares"), ch, seats.shares)
+                    if seats.majority_party is not None:
+                        self._majority(*k, ("seats", ch, "majority_party"), ch, seats.majority_party, seats.shares)
                 self.evidence(*k, ("seats", ch, "evidence"), seats.evidence)
             for i, sh in enumerate(sc.absent):
                 self.ref(*k, ("absent", i), sh, "stakeholder", self.s.stakeholders)

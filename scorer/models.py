@@ -253,6 +253,10 @@ class Chamber(Model):
     name: str
     country: Id
     seats: dict[Id, Unit] = Field(description="Legislative bloc id -> share of seats (sums to 1).")
+    majority_party: list[Id] = Field([], description=(
+        "Blocs of the majority party, whose leaders control the floor: a bill reaches a vote only if "
+        "blocs holding at least `agenda_threshold` of the party's seats accept. Empty: no agenda gate."))
+    agenda_threshold: Unit = 0.5
     evidence: list[Id] = []
 
 
@@ -293,6 +297,7 @@ class ReservationShift(Model):
 
 class SeatShares(Model):
     shares: dict[Id, Unit]
+    majority_party: list[Id] | None = Field(None, description="Replaces the chamber's majority party.")
     evidence: list[Id] = []
 
 

@@ -30,6 +30,14 @@ def seat_shares(study: Study, scenario: Scenario, chamber: str) -> dict[str, flo
     return dict(study.institutions.chambers[chamber].seats)
 
 
+def majority_party(study: Study, scenario: Scenario, chamber: str) -> list[str]:
+    """Blocs of the party that controls the chamber's floor (empty: no agenda gate)."""
+    override = scenario.seats.get(chamber)
+    if override is not None and override.majority_party is not None:
+        return list(override.majority_party)
+    return list(study.institutions.chambers[chamber].majority_party)
+
+
 def required_actors(study: Study, package: Package, country: str) -> list[str]:
     """Named actors whose acceptance the country's venue requires (the executive's when no venue)."""
     venue = venue_needed(study, package, country) or Venue.executive
@@ -38,15 +46,24 @@ def required_actors(study: Study, package: Package, country: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ChamberTally:
+    """A chamber's vote: the accepting blocs' share of seats against the threshold, and, where a
+    majority party controls the floor, the accepting share of that party's seats (the agenda gate)."""
+
     chamber: str
     share: float
     threshold: float
     accepting: tuple[str, ...]
     rejecting: tuple[str, ...]
+    agenda_share: float | None = None
+    agenda_threshold: float | None = None
+
+    @property
+    def reaches_floor(self) -> bool:
+        return self.agenda_share is None or self.agenda_share >= self.agenda_threshold - SEAT_EPSILON
 
     @property
     def passed(self) -> bool:
-        return self.share >= self.threshold - SEAT_EPSILON
+        return self.reaches_floor and self.share >= self.threshold - SEAT_EPSILON
 
 
 @dataclass(frozen=True)
@@ -75,9 +92,17 @@ def country_verdict(study: Study, scenario: Scenario, package: Package, country:
         seats = seat_shares(study, scenario, chamber)
         yes = tuple(b for b in seats if accepts.get(b, False))
         no = tuple(b for b in seats if not accepts.get(b, False) and seats[b] > 0)
-        tally = ChamberTally(chamber, sum(seats[b] for b in yes), threshold, yes, no)
+        party = majority_party(study, scenario, chamber)
+        agenda = None
+        if party:
+            party_seats = sum(seats[b] for b in party)
+            agenda = sum(seats[b] for b in party if b in yes) / party_seats if party_seats > 0 else 0.0
+        gate = study.institutions.chambers[chamber].agenda_threshold if party else None
+        tally = ChamberTally(chamber, sum(seats[b] for b in yes), threshold, yes, no, agenda, gate)
         tallies[chamber] = tally
-        if not tally.passed:
+        if not tally.reaches_floor:
+            blocking += [b for b in party if b in no and b not in blocking]
+        elif not tally.passed:
             blocking += [b for b in no if b not in blocking]
     return CountryVerdict(country, venue, tuple(rule.actors), tallies, tuple(blocking))
 

@@ -16,8 +16,15 @@ def _venue(v: CountryVerdict) -> str:
 
 def _country_json(v: CountryVerdict) -> dict:
     return {"venue": _venue(v), "ratified": v.ratified, "blocking": list(v.blocking),
-            "chambers": {c: {"share": round(t.share, 6), "threshold": t.threshold, "passed": t.passed}
-                         for c, t in v.chambers.items()}}
+            "chambers": {c: _chamber_json(t) for c, t in v.chambers.items()}}
+
+
+def _chamber_json(t) -> dict:
+    out = {"share": round(t.share, 6), "threshold": t.threshold, "passed": t.passed}
+    if t.agenda_share is not None:
+        out["majority_party_share"] = round(t.agenda_share, 6)
+        out["reaches_floor"] = t.reaches_floor
+    return out
 
 
 def _status(c: Coalition) -> str:
@@ -70,7 +77,9 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
 
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     countries = [[k, _venue(v), v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
-    chambers = [[t.chamber, round(t.share, 4), t.threshold, t.passed, ", ".join(t.accepting), ", ".join(t.rejecting)]
+    chambers = [[t.chamber, round(t.share, 4), t.threshold,
+                 "-" if t.agenda_share is None else f"{t.agenda_share:.2f} of majority party", t.passed,
+                 ", ".join(t.accepting), ", ".join(t.rejecting)]
                 for v in c.countries.values() for t in v.chambers.values()]
     people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.breaches)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
@@ -80,7 +89,7 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
                                                                      "blocking"], countries),
         Table("chambers", "Chamber tallies (share of seats held by accepting blocs)",
-              ["chamber", "share", "threshold", "passed", "accepting", "rejecting"], chambers),
+              ["chamber", "share", "threshold", "floor", "passed", "accepting", "rejecting"], chambers),
         Table("stakeholders", "Stakeholders", ["stakeholder", "country", "gain", "margin", "accepts", "pivotal",
                                                "red lines touched"], people),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),

@@ -1,0 +1,34 @@
+"""Benchmarks, each reported as a ratio measured in this one run (the machines are shared and
+noisy, so absolute times mean little). Run: .venv/bin/python bench/run.py"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCORD = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
+
+
+def wall(cmd: list[str], repeat: int = 7) -> float:
+    """Median wall time of a fresh process running `cmd`."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_cold_rank() -> None:
+    bare = wall([sys.executable, "-c", "pass"])
+    rank = wall(ACCORD + ["rank"])
+    print(f"cold `accord rank` on the shipped case: {rank:.3f} s; bare python start: {bare:.3f} s; "
+          f"ratio {rank / bare:.1f}x (target: well under 0.5 s)")
+
+
+if __name__ == "__main__":
+    bench_cold_rank()

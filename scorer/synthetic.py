@@ -1,0 +1,159 @@
+"""Generated studies for tests and benchmarks: a valid `Study` built in memory from a seed, with two
+ratifying countries whose venues require a president and chambers of legislative blocs.
+
+The same arguments always give the same study. Nothing here is evidence about any real case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, Pillar,
+                     Proposal, Scenario, SalienceShift, SeatShares, Stakeholder, Study, Venue, VenueRule)
+from .scoring import Package
+
+# Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
+_COUNTRIES = {
+    "us": ("United States", "us_president", {"us_house": 0.5, "us_senate": 0.6}, ("us_senate", 0.667)),
+    "mx": ("Mexico", "mx_president", {"mx_deputies": 0.5, "mx_senate": 0.5}, ("mx_senate", 0.5)),
+}
+_VENUES = list(Venue)
+
+
+def _shares(rng: random.Random, blocs: list[str]) -> dict[str, float]:
+    """Seat shares that add up to exactly one (to three decimals)."""
+    raw = [rng.uniform(0.5, 2.0) for _ in blocs]
+    shares = [round(r / sum(raw), 3) for r in raw]
+    shares[-1] = round(1.0 - sum(shares[:-1]), 3)
+    return dict(zip(blocs, shares))
+
+
+def _dimensions(rng: random.Random, n_dimensions: int, n_levels: int, rules: int) -> dict[str, Dimension]:
+    specs = []
+    for i in range(n_dimensions):
+        levels = []
+        # Authority grows with the level: each country starts at a venue and may escalate level by level.
+        start = {c: (None if rng.random() < 0.2 else rng.choice([0, 0, 1, 1, 2])) for c in _COUNTRIES}
+        current = dict(start)
+        for j in range(n_levels):
+            authority = {}
+            if j > 0:
+                for c in _COUNTRIES:
+                    if current[c] is None:
+                        continue
+                    if j > 1 and rng.random() < 0.3:
+                        current[c] = min(current[c] + 1, 2)
+                    authority[c] = _VENUES[current[c]]
+            levels.append({"id": f"l{j}", "label": f"Level {j} of dimension {i}", "authority": authority,
+                           "requires": [], "excludes": []})
+        specs.append({"id": f"d{i:02d}", "label": f"Dimension {i}", "levels": levels})
+    # Level rules only on levels above the status quo (so the status quo always obeys them), and
+    # `requires` only towards later dimensions (so they never form a cycle).
+    for _ in range(rules if n_dimensions > 1 else 0):
+        a = rng.randrange(n_dimensions - 1)
+        b = rng.randrange(a + 1, n_dimensions)
+        level = specs[a]["levels"][rng.randrange(1, n_levels)]
+        if any(r.dimension == specs[b]["id"] for r in level["requires"] + level["excludes"]):
+            continue
+        if rng.random() < 0.5:
+            level["requires"].append(LevelSet(dimension=specs[b]["id"], at_least=f"l{rng.randrange(1, n_levels)}"))
+        else:
+            level["excludes"].append(LevelSet(dimension=specs[b]["id"],
+                                              levels=[f"l{rng.randrange(1, n_levels)}"]))
+    return {s["id"]: Dimension(id=s["id"], label=s["label"], levels=[Level(**lv) for lv in s["levels"]])
+            for s in specs}
+
+
+def _concerns(rng: random.Random, dims: list[Dimension], low: int, high: int) -> dict[str, Concern]:
+    chosen = rng.sample(dims, min(len(dims), rng.randint(low, high)))
+    out = {}
+    for dim in chosen:
+        salience = round(rng.uniform(0.1, 1.0), 3)
+        if rng.random() < 0.3:
+            out[dim.id] = Concern(salience=salience, values={lv: round(rng.random(), 3) for lv in dim.level_ids})
+        else:
+            out[dim.id] = Concern(salience=salience, preferred=rng.choice(dim.level_ids))
+    return out
+
+
+def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
+                    rules: int | None = None, n_proposals: int = 4) -> Study:
+    """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
+    stakeholders (two presidents, legislative blocs sitting in both chambers of their country, and
+    interest groups), `rules` requires/excludes rules (default: a quarter of the dimensions), two
+    scenarios (`base`, and `shifted` with a salience shift, new seats and an absent group) and
+    `n_proposals` random proposals besides the status quo."""
+    if n_stakeholders < 8:
+        raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
+    rng = random.Random(seed)
+    dims = _dimensions(rng, n_dimensions, n_levels, n_dimensions // 4 if rules is None else rules)
+    dim_list = list(dims.values())
+    per_country = 3 if n_stakeholders < 16 else 4
+    spread = (1, min(4, n_dimensions)) if n_dimensions < 8 else (3, 8)
+    stakeholders: dict[str, Stakeholder] = {}
+    chambers: dict[str, Chamber] = {}
+    countries: dict[str, Country] = {}
+    for c, (name, president, statute, (treaty_chamber, treaty_share)) in _COUNTRIES.items():
+        stakeholders[president] = Stakeholder(
+            id=president, name=f"President ({c})", country=c, kind="executive", influence=1.0,
+            reservation=round(rng.uniform(0.0, 0.05), 3), concerns=_concerns(rng, dim_list, *spread))
+        blocs = [f"{c}_bloc{k}" for k in range(per_country)]
+        for b in blocs:
+            red = []
+            if rng.random() < 0.3:
+                dim = rng.choice(dim_list)
+                red = [LevelSet(dimension=dim.id, at_least=dim.level_ids[-1])]
+            stakeholders[b] = Stakeholder(
+                id=b, name=f"Bloc {b}", country=c, kind="legislative_bloc", influence=0.5,
+                chambers=list(statute), reservation=round(rng.uniform(-0.02, 0.05), 3), red_lines=red,
+                concerns=_concerns(rng, dim_list, *spread))
+        for ch in statute:
+            chambers[ch] = Chamber(name=ch, country=c, seats=_shares(rng, blocs))
+        venues = {Venue.executive: VenueRule(actors=[president]),
+                  Venue.statute: VenueRule(actors=[president], chambers=statute),
+                  Venue.treaty: VenueRule(actors=[president], chambers={treaty_chamber: treaty_share})}
+        countries[c] = Country(name=name, venues=venues)
+    for k in range(n_stakeholders - len(stakeholders)):
+        sid = f"group{k:02d}"
+        stakeholders[sid] = Stakeholder(
+            id=sid, name=f"Group {k}", country=rng.choice(list(_COUNTRIES)), kind="interest_group",
+            influence=round(rng.uniform(0.1, 1.0), 3), reservation=round(rng.uniform(-0.05, 0.1), 3),
+            concerns=_concerns(rng, dim_list, *spread))
+    groups = [s for s in stakeholders if s.startswith("group")]
+    us_blocs = [s for s in stakeholders if s.startswith("us_bloc")]
+    scenarios = {
+        "base": Scenario(id="base", label="Base", year=2001),
+        "shifted": Scenario(
+            id="shifted", label="Shifted", year=2002,
+            salience=[SalienceShift(dimension=dim_list[0].id, multiplier=3.0)],
+            seats={"us_house": SeatShares(shares=_shares(rng, us_blocs))},
+            absent=groups[:1]),
+    }
+    proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
+                                        date=dt.date(2001, 1, 1), summary="Nothing changes.")}
+    for k in range(n_proposals):
+        package = _proposal_package(rng, dims)
+        moved = {d: lv for d, lv in package.items() if lv != dims[d].level_ids[0]}
+        half = len(moved) // 2
+        items = list(moved.items())
+        pillars = [Pillar(name=name, provisions=dict(part)) for name, part in
+                   (("Access", items[:half]), ("Security", items[half:])) if part]
+        proposals[f"proposal{k}"] = Proposal(
+            id=f"proposal{k}", title=f"Proposal {k}", sponsor=rng.choice(["us_president", "mx_president"]),
+            date=dt.date(2001, 2, 1 + k), summary="A generated package.", pillars=pillars)
+    return Study(manifest=Manifest(name=f"synthetic-{seed}", default_scenario="base"), documents={}, evidence={},
+                 dimensions=dims, stakeholders=stakeholders,
+                 institutions=Institutions(countries=countries, chambers=chambers),
+                 scenarios=scenarios, proposals=proposals)
+
+
+def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package:
+    """A random package, repaired to obey the level rules by moving offending dimensions to the status quo."""
+    package = {d: (rng.choice(dim.level_ids) if rng.random() < 0.5 else dim.level_ids[0]) for d, dim in dims.items()}
+    while True:
+        broken = [d for d, lv in package.items()
+                  if any(package[ls.dimension] not in dims[ls.dimension].members(ls) for ls in dims[d].level(lv).requires)
+                  or any(package[ls.dimension] in dims[ls.dimension].members(ls) for ls in dims[d].level(lv).excludes)]
+        if not broken:
+            return package
+        package[broken[0]] = dims[broken[0]].level_ids[0]
