@@ -7,6 +7,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -60,8 +61,14 @@ def find_study(path: str | os.PathLike | None = None, start: Path | None = None)
 
 @dataclass
 class SourceFile:
+    """A study file's path and text; its line index is built only when a problem needs a line."""
+
     rel: str
-    index: LineIndex
+    text: str = ""
+
+    @cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
 
 
 @dataclass
@@ -105,8 +112,8 @@ def _parse(path: Path, rel: str) -> tuple[dict | None, SourceFile, list[Problem]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        return None, SourceFile(rel, LineIndex("")), [Problem(rel, None, "", f"not UTF-8 text ({err.reason})")]
-    source = SourceFile(rel, LineIndex(text))
+        return None, SourceFile(rel), [Problem(rel, None, "", f"not UTF-8 text ({err.reason})")]
+    source = SourceFile(rel, text)
     try:
         return tomllib.loads(text), source, []
     except tomllib.TOMLDecodeError as err:
