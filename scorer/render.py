@@ -82,11 +82,16 @@ def to_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _text(tables: list[Table], tablefmt: str, heading: str) -> str:
+TERMINAL_WRAP = 100  # wrap long text cells in terminal tables at this many characters
+
+
+def _text(tables: list[Table], tablefmt: str, heading: str, wrap: int | None = None) -> str:
     parts = []
     for t in tables:
         block = [f"{heading}{t.title}", ""] if t.title else []
-        block.append(tabulate(_display_rows(t), headers=t.headers, tablefmt=tablefmt, disable_numparse=True))
+        widths = [wrap] * len(t.headers) if wrap and t.rows else None
+        block.append(tabulate(_display_rows(t), headers=t.headers, tablefmt=tablefmt, disable_numparse=True,
+                              maxcolwidths=widths))
         block += [""] + t.notes if t.notes else []
         parts.append("\n".join(block))
     return "\n\n".join(parts) + "\n"
@@ -162,7 +167,7 @@ def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord"
             return to_json(tables[0].payload())
         return to_json({t.key: t.payload() for t in tables})
     if fmt == "terminal":
-        return _text(tables, "simple", "")
+        return _text(tables, "simple", "", wrap=TERMINAL_WRAP)
     if fmt == "markdown":
         return _text(tables, "pipe", "### ")
     if fmt == "csv":
