@@ -100,3 +100,15 @@ def test_usage_errors_exit_2(run):
 def test_validate_ok_exit_0(run):
     code, out, err = run("validate", "--study", MINI)
     assert code == 0 and out.startswith("ok:")
+
+
+def test_everyday_commands_do_not_load_the_solver_or_numpy():
+    """`rank` must start fast: pulp and numpy are imported only by the commands that need them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, io, contextlib; from cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['rank', '--study', sys.argv[1]])\n"
+            "print(sorted(m for m in ('pulp', 'numpy', 'highspy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
