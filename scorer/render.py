@@ -126,17 +126,19 @@ def _html(tables: list[Table], title: str) -> str:
            "<style>body{font-family:Georgia,serif;max-width:70em;margin:2em auto;color:#111}"
            "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
            "th,td{border:1px solid #999;padding:0.25em 0.5em;text-align:left}"
-           "th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}"
-           "p.note{font-size:0.85em;color:#333}"
+           "th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+           "p.note{font-size:0.85em;color:#333}table.wide{font-size:0.75em}"
            "@media print{body{margin:0}th{background:#eee!important;-webkit-print-color-adjust:exact;"
-           "print-color-adjust:exact}td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}</style>",
+           "print-color-adjust:exact}td{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+           "table.wide{font-size:0.6em}}</style>",
            "</head><body>", f"<h1>{html.escape(title)}</h1>"]
     for t in tables:
         out.append(f"<h2>{html.escape(t.title)}</h2>")
         numbers = [_number(v) for row in t.rows for j, v in enumerate(row) if j in t.heat and _number(v) is not None]
         low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
-        out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in t.headers)
-                   + "</tr></thead><tbody>")
+        wide = ' class="wide"' if len(t.headers) > 8 else ""
+        heads = "".join(f"<th>{html.escape(str(h)).replace('_', '_<wbr>')}</th>" for h in t.headers)
+        out.append(f"<table{wide}><thead><tr>{heads}</tr></thead><tbody>")
         for row in t.rows:
             cells = []
             for j, v in enumerate(row):
