@@ -29,4 +29,44 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD) -> lis
         Table("pivotal", "Pivotal stakeholders (one change of mind flips the result)",
               ["proposal", "ratified", "pivotal"], pivotal),
         Table("blockers", "Main blockers and why", ["proposal", "blocker", "gain", "reservation", "why"], reasons),
+        *frontier_section(study, scenario),
+        robustness_section(study, scenario, method),
     ]
+
+
+def frontier_section(study: Study, scenario: Scenario) -> list[Table]:
+    """The US-Mexico frontier with the proposals placed on it (the HTML shows a chart); empty when
+    the study has fewer than two ratifying countries. PuLP loads only here, not for `rank`."""
+    from .frontier import frontier  # noqa: PLC0415
+    from .optimize import DEFAULT_COUNTRIES, Limits  # noqa: PLC0415
+    from .optimize_reports import frontier_tables  # noqa: PLC0415
+
+    ratifying = [c for c, country in study.institutions.countries.items() if country.ratifies]
+    countries = DEFAULT_COUNTRIES if set(DEFAULT_COUNTRIES) <= set(ratifying) else tuple(ratifying[:2])
+    if len(countries) < 2:
+        return []
+    return frontier_tables(study, frontier(study, scenario, Limits(countries=countries)))
+
+
+BRIEF_SAMPLES = 2000  # enough for shares to +-0.02; the seed is fixed so the briefing is reproducible
+
+
+def robustness_section(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD) -> Table:
+    """Per proposal, how often it is ratified and ranks first when the judgments move within
+    their ranges, and the judgments its verdict hinges on most. numpy loads only here."""
+    from .judgments import DEFAULT_SEED  # noqa: PLC0415
+    from .sampling import robust  # noqa: PLC0415
+    from .sensitivity import decisive, sensitivity  # noqa: PLC0415
+
+    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method)
+    rows, data = [], []
+    for o in result.odds:
+        hinges = decisive(sensitivity(study, scenario, o.proposal, ranged_only=True))
+        p_ratified, p_first = o.ratified / result.samples, o.first / result.samples
+        rows.append([o.proposal, o.ratified_at_point, p_ratified, p_first, "; ".join(hinges) or "-"])
+        data.append({"proposal": o.proposal, "ratified_at_point": o.ratified_at_point,
+                     "p_ratified": round(p_ratified, 6), "p_first": round(p_first, 6), "decisive": hinges})
+    return Table("robustness", f"Robustness: {result.samples} worlds with the judgments drawn within their ranges "
+                 f"(seed {result.seed})", ["proposal", "ratified (point)", "p ratified", "p first",
+                                           "decisive judgments (share of range where ratification flips)"],
+                 rows, data=data, notes=["accord robust and accord sensitivity PROPOSAL give the detail"])

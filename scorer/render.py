@@ -28,6 +28,7 @@ class Table:
     data: object = None
     notes: list[str] = field(default_factory=list)
     heat: list[int] = field(default_factory=list)  # columns to colour-scale in HTML
+    figure: str | None = None  # markup (an inline SVG chart) the HTML renderer places after the table
 
     def payload(self) -> object:
         if self.data is not None:
@@ -151,6 +152,8 @@ def _html(tables: list[Table], title: str) -> str:
                     cells.append(f"<td>{text}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
+        if t.figure:
+            out.append(t.figure)
         out += [f'<p class="note">{html.escape(n)}</p>' for n in t.notes]
     out.append("</body></html>")
     return "\n".join(out) + "\n"

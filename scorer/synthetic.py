@@ -79,9 +79,10 @@ def _concerns(rng: random.Random, dims: list[Dimension], low: int, high: int) ->
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
                     rules: int | None = None, n_proposals: int = 4) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
-    stakeholders (two presidents, legislative blocs sitting in both chambers of their country, and
-    interest groups), `rules` requires/excludes rules (default: a quarter of the dimensions), two
-    scenarios (`base`, and `shifted` with a salience shift, new seats and an absent group) and
+    stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
+    first two US blocs the House majority party, and interest groups), `rules` requires/excludes
+    rules (default: a quarter of the dimensions), two scenarios (`base`, and `shifted` with a
+    salience shift, new House seats and majority party, and an absent group) and
     `n_proposals` random proposals besides the status quo."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
@@ -108,7 +109,9 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
                 chambers=list(statute), reservation=round(rng.uniform(-0.02, 0.05), 3), red_lines=red,
                 concerns=_concerns(rng, dim_list, *spread))
         for ch in statute:
-            chambers[ch] = Chamber(name=ch, country=c, seats=_shares(rng, blocs))
+            # The lower US chamber has a majority party that gates the floor (as the House does).
+            party = blocs[:2] if ch == "us_house" else []
+            chambers[ch] = Chamber(name=ch, country=c, seats=_shares(rng, blocs), majority_party=party)
         venues = {Venue.executive: VenueRule(actors=[president]),
                   Venue.statute: VenueRule(actors=[president], chambers=statute),
                   Venue.treaty: VenueRule(actors=[president], chambers={treaty_chamber: treaty_share})}
@@ -126,7 +129,7 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
         "shifted": Scenario(
             id="shifted", label="Shifted", year=2002,
             salience=[SalienceShift(dimension=dim_list[0].id, multiplier=3.0)],
-            seats={"us_house": SeatShares(shares=_shares(rng, us_blocs))},
+            seats={"us_house": SeatShares(shares=_shares(rng, us_blocs), majority_party=us_blocs[1:])},
             absent=groups[:1]),
     }
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
@@ -152,7 +155,8 @@ def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package
     package = {d: (rng.choice(dim.level_ids) if rng.random() < 0.5 else dim.level_ids[0]) for d, dim in dims.items()}
     while True:
         broken = [d for d, lv in package.items()
-                  if any(package[ls.dimension] not in dims[ls.dimension].members(ls) for ls in dims[d].level(lv).requires)
+                  if any(package[ls.dimension] not in dims[ls.dimension].members(ls)
+                         for ls in dims[d].level(lv).requires)
                   or any(package[ls.dimension] in dims[ls.dimension].members(ls) for ls in dims[d].level(lv).excludes)]
         if not broken:
             return package

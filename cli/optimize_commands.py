@@ -1,0 +1,121 @@
+"""Commands that search for packages: optimize, unlock, frontier. The optimiser, and PuLP with it,
+is imported inside each command, so the scoring commands never load it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from scorer.loading import load_study
+from scorer.scoring import resolve_scenario
+
+from .app import app
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+
+CountriesOpt = Annotated[str, typer.Option(
+    "--countries", metavar="US,MX", help="Countries that must ratify, comma-separated.")]
+SolverOpt = Annotated[Optional[str], typer.Option(
+    "--solver", metavar="SOLVER", show_default=False,
+    help="MILP solver: highs or cbc. Default: highs when installed (the faster in bench/optimize.py), else cbc.")]
+TimeLimitOpt = Annotated[Optional[float], typer.Option(
+    "--time-limit", metavar="SECONDS", min=0.0, show_default=False,
+    help="Seconds each solve may take; past it the best package found is reported with its gap.")]
+FixOpt = Annotated[Optional[list[str]], typer.Option(
+    "--fix", metavar="DIM=LEVEL", show_default=False, help="A level the package must set; repeat for several.")]
+ForbidOpt = Annotated[Optional[list[str]], typer.Option(
+    "--forbid", metavar="DIM=LEVEL", show_default=False, help="A level the package must not set; repeat for several.")]
+VenueOpt = Annotated[Optional[list[str]], typer.Option(
+    "--venue", metavar="VENUE", show_default=False,
+    help="Strongest authority allowed: executive, statute or treaty, in every country, or COUNTRY=VENUE for one "
+    "(what can be done without Congress? --venue us=executive).")]
+
+
+def _split(items: list[str] | None) -> tuple[str, ...]:
+    return tuple(x.strip() for item in items or [] for x in item.split(",") if x.strip())
+
+
+@app.command()
+def optimize(
+    objective: Annotated[str, typer.Option(
+        "--objective", metavar="OBJECTIVE",
+        help="maximin (the worst gain among the actors whose acceptance ratification requires), welfare "
+        "(influence-weighted sum of gains), support (influence-weighted share who accept) or favour=COUNTRY "
+        "(the best package for that country's ratifying coalition that the others still ratify).")] = "maximin",
+    require: Annotated[Optional[list[str]], typer.Option(
+        "--require", metavar="ACTOR", show_default=False,
+        help="Stakeholder who must accept as well; repeat or comma-separate.")] = None,
+    fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
+    countries: CountriesOpt = "us,mx",
+    top: Annotated[int, typer.Option("--top", metavar="K", help="The K best distinct packages.", min=1)] = 1,
+    solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+) -> None:
+    """The best package every ratifying coalition accepts, found exactly (MILP); when none exists,
+    who cannot be satisfied together and the package that comes closest (exit code 1)."""
+    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for this command)
+    from scorer.optimize_reports import search_report  # noqa: PLC0415
+
+    s = load_study(study)
+    sc = resolve_scenario(s, scenario)
+    cs = _split([countries])
+    limits = opt.Limits(countries=cs, require=_split(require), fix=opt.parse_levels(s, fix or [], "--fix"),
+                        forbid=opt.parse_levels(s, forbid or [], "--forbid"),
+                        venue=opt.parse_venues(s, venue or [], cs))
+    result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
+    emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
+    if not result.packages:
+        raise typer.Exit(1)
+
+
+@app.command()
+def unlock(
+    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
+    cost: Annotated[str, typer.Option(
+        "--cost", metavar="COST",
+        help="count (fewest changed dimensions) or sponsor (smallest loss of value for the sponsor).")] = "count",
+    for_: Annotated[Optional[list[str]], typer.Option(
+        "--for", metavar="ACTOR", show_default=False,
+        help="Win these stakeholders' acceptance instead of ratification; repeat or comma-separate.")] = None,
+    concessions_only: Annotated[bool, typer.Option(
+        "--concessions-only", help="Only move levels back toward the status quo.")] = False,
+    top: Annotated[int, typer.Option("--top", metavar="K", help="How many alternatives to show.", min=1)] = 3,
+    solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+) -> None:
+    """The smallest changes that make a proposal ratify (or win --for stakeholders), with what each
+    alternative wins and loses; when nothing can, who cannot be satisfied and why (exit code 1)."""
+    from scorer.optimize_reports import unlock_report  # noqa: PLC0415
+    from scorer.unlock import unlock as find_unlock  # noqa: PLC0415  (PuLP loads only for this command)
+
+    s = load_study(study)
+    sc = resolve_scenario(s, scenario)
+    result = find_unlock(s, sc, proposal, cost, _split(for_), concessions_only, top, solver, time_limit)
+    emit(unlock_report(s, result), fmt, output, title=f"accord unlock {proposal} ({sc.id})")
+    if result.status != "already" and not result.alternatives:
+        raise typer.Exit(1)
+
+
+@app.command()
+def frontier(
+    fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
+    countries: CountriesOpt = "us,mx",
+    solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+) -> None:
+    """The Pareto frontier between two countries' ratifying coalitions (the worst gain within each)
+    over ratifiable packages, and where the proposals sit relative to it; HTML adds a chart."""
+    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for this command)
+    from scorer.frontier import frontier as find_frontier  # noqa: PLC0415
+    from scorer.optimize_reports import frontier_report  # noqa: PLC0415
+
+    s = load_study(study)
+    sc = resolve_scenario(s, scenario)
+    cs = _split([countries])
+    limits = opt.Limits(countries=cs, fix=opt.parse_levels(s, fix or [], "--fix"),
+                        forbid=opt.parse_levels(s, forbid or [], "--forbid"),
+                        venue=opt.parse_venues(s, venue or [], cs))
+    result = find_frontier(s, sc, limits, solver, time_limit)
+    emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")
+    if not result.points:
+        raise typer.Exit(1)

@@ -1,0 +1,147 @@
+"""The Pareto frontier between two countries' ratifying coalitions over ratifiable packages: for
+each country the worst gain among the actors its venue requires (maximin within the country),
+traced exactly by the ε-constraint method on the optimiser's programme, with the study's
+proposals placed relative to it.
+
+Each step maximises the second country's floor while the first's must exceed the last point by
+`STEP`, then maximises the first's with the second's held: every point is Pareto-optimal and no
+frontier point is skipped (up to `STEP`).
+
+JSON contract of `accord frontier` (`-f json`):
+
+    {"scenario": str, "countries": [A, B], "status": "optimal" | "feasible" | "infeasible" | "not_solved",
+     "solver": str,
+     "points": [{"point": int, "gains": {A: float, B: float}, "venues": {country: venue},
+                 "package": {dimension: level}, "changes": {dimension: level}, "proposals": [id]}],
+     "proposals": [{"proposal": str, "ratified": bool, "gains": {A: float | null, B: float | null},
+                    "position": "on the frontier" | "inside" | "beyond", "point": int | null,
+                    "headroom": {A: float, B: float} | null}]}
+
+`point` of a proposal is the frontier point equal to it (on) or the one that improves it most evenly
+(inside); `headroom` is what each country would gain by moving there."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pulp
+
+from .errors import AccordError
+from .models import Scenario, Study
+from .optimize import (Limits, country_gain, default_solver, floor_variable, formulate, run, verify)
+from .ratification import Coalition, coalition, required_actors
+from .scoring import Package, stances
+
+STEP = 1e-6  # the next point must improve the first country's floor by at least this much
+TIE = 1e-9
+MAX_POINTS = 200
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    point: int
+    gains: dict[str, float]
+    package: Package
+    coalition: Coalition
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a proposal sits: on the frontier, inside it (a frontier point is better for both
+    countries) or beyond it (no ratifiable package is as good for both: it does not ratify, or the
+    limits exclude it)."""
+
+    proposal: str
+    ratified: bool
+    gains: dict[str, float]
+    position: str
+    point: int | None
+    headroom: dict[str, float] | None
+
+
+@dataclass(frozen=True)
+class Frontier:
+    scenario: str
+    countries: tuple[str, str]
+    solver: str
+    status: str
+    points: tuple[FrontierPoint, ...]
+    placements: tuple[Placement, ...]
+    seconds: float
+
+
+def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver: str | None = None,
+             time_limit: float | None = None) -> Frontier:
+    """The frontier between the two countries of `limits.countries`, first country's gain rising."""
+    if len(limits.countries) != 2:
+        raise AccordError(f"the frontier needs exactly two countries, found {len(limits.countries)}: "
+                          f"{', '.join(limits.countries)}")
+    if not limits.ratify:
+        raise AccordError("the frontier is over ratifiable packages")
+    solver = solver or default_solver()
+    start = time.perf_counter()
+    a, b = limits.countries
+    form = formulate(study, scenario, limits)
+    floor_a = floor_variable(form, [a], f"worst_gain_{a}")
+    floor_b = floor_variable(form, [b], f"worst_gain_{b}")
+    # The ε-constraint and the hold on the second country go through bounds on these two variables.
+    eps = form.prob.add_variable("epsilon", lowBound=None, upBound=None)
+    hold = form.prob.add_variable("hold", lowBound=None, upBound=None)
+    form.add(floor_a >= eps, f"frontier_floor_{a}")
+    form.add(floor_b >= hold, f"frontier_hold_{b}")
+    form.prob.sense = pulp.LpMaximize
+    low = min(form.bounds[s][0] for s in form.bounds) - 1.0
+
+    points: list[FrontierPoint] = []
+    proven, ending = True, "infeasible"
+    eps.lowBound = eps.upBound = low
+    while len(points) < MAX_POINTS:
+        hold.lowBound = hold.upBound = low
+        form.prob.setObjective(pulp.lpSum([floor_b]))
+        solved = run(form, solver, time_limit)
+        if solved.found:
+            proven = proven and solved.status == "optimal"
+            # Hold the second country at its optimum as the scoring code computes it for the package
+            # found (CBC reports values to eight digits only).
+            first = form.package()
+            gains = stances(study, scenario, first)
+            best_b = min((gains[x].gain if x in gains else -math.inf) for x in required_actors(study, first, b))
+            hold.lowBound = hold.upBound = best_b - TIE
+            form.prob.setObjective(pulp.lpSum([floor_a]))
+            solved = run(form, solver, time_limit)
+        if not solved.found:
+            ending = solved.status
+            break
+        proven = proven and solved.status == "optimal"
+        package = form.package()
+        c = verify(study, scenario, package, limits)
+        gains = {k: country_gain(study, c, package, k) for k in (a, b)}
+        points.append(FrontierPoint(len(points) + 1, gains, package, c))
+        eps.lowBound = eps.upBound = gains[a] + STEP
+    if not points:
+        status = ending
+    else:
+        status = "optimal" if proven and ending == "infeasible" else "feasible"
+    return Frontier(scenario.id, (a, b), solver, status, tuple(points),
+                    tuple(place(study, scenario, (a, b), points, p) for p in study.proposals),
+                    time.perf_counter() - start)
+
+
+def place(study: Study, scenario: Scenario, countries: tuple[str, str], points: list[FrontierPoint],
+          proposal_id: str) -> Placement:
+    package = study.package(proposal_id)
+    c = coalition(study, scenario, package, countries)
+    gains = {k: country_gain(study, c, package, k) for k in countries}
+    if not all(math.isfinite(g) for g in gains.values()):
+        return Placement(proposal_id, c.ratified, gains, "beyond", None, None)
+    better = [p for p in points if all(p.gains[k] >= gains[k] - TIE for k in countries)]
+    same = [p for p in better if all(abs(p.gains[k] - gains[k]) <= 1e-7 for k in countries)]
+    if same and c.ratified:
+        return Placement(proposal_id, True, gains, "on the frontier", same[0].point, {k: 0.0 for k in countries})
+    if better:
+        best = max(better, key=lambda p: (min(p.gains[k] - gains[k] for k in countries), -p.point))
+        return Placement(proposal_id, c.ratified, gains, "inside", best.point,
+                         {k: best.gains[k] - gains[k] for k in countries})
+    return Placement(proposal_id, c.ratified, gains, "beyond", None, None)

@@ -1,0 +1,222 @@
+"""Exhaustive enumeration: the independent oracle the optimiser is tested against. Every package is
+built by itertools.product over the levels and judged by the scoring and ratification code alone;
+nothing here imports the optimiser.
+
+`best_vectorised` is the same enumeration in numpy, for the benchmark's 10-12 dimension studies;
+the tests check it against the plain version."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from scorer.checks import rule_violations
+from scorer.models import Scenario, Study, Venue
+from scorer.ratification import (SEAT_EPSILON, CountryVerdict, country_verdict, majority_party, required_actors,
+                                 seat_shares, venue_needed)
+from scorer.scoring import Package, Stance, profiles, stance, status_quo
+
+
+def all_packages(study: Study) -> Iterator[Package]:
+    dims = list(study.dimensions.values())
+    for levels in itertools.product(*[d.level_ids for d in dims]):
+        yield {d.id: lv for d, lv in zip(dims, levels)}
+
+
+@dataclass(frozen=True)
+class Judged:
+    package: Package
+    stances: dict[str, Stance]
+    verdicts: dict[str, CountryVerdict]
+
+    @property
+    def ratified(self) -> bool:
+        return all(v.ratified for v in self.verdicts.values())
+
+    def accepts(self, s: str) -> bool:
+        return s in self.stances and self.stances[s].accepts
+
+
+def judge_all(study: Study, scenario: Scenario, countries: Sequence[str] = ("us", "mx"),
+              fix: Sequence[tuple[str, str]] = (), forbid: Sequence[tuple[str, str]] = (),
+              venue: Sequence[tuple[str, Venue]] = (), allowed: dict[str, list[str]] | None = None) -> list[Judged]:
+    """Every package obeying the level rules and the settings, with its stances and verdicts."""
+    present = profiles(study, scenario)
+    base = status_quo(study)
+    out = []
+    for package in all_packages(study):
+        if any(package[d] != lv for d, lv in fix) or any(package[d] == lv for d, lv in forbid):
+            continue
+        if allowed and any(package[d] not in levels for d, levels in allowed.items()):
+            continue
+        needed = {c: venue_needed(study, package, c) for c, _ in venue}
+        if any(needed[c] is not None and needed[c].rank > v.rank for c, v in venue):
+            continue
+        if next(rule_violations(study, package), None) is not None:
+            continue
+        st = {s: stance(p, package, base) for s, p in present.items()}
+        accepts = {s: x.accepts for s, x in st.items()}
+        out.append(Judged(package, st, {c: country_verdict(study, scenario, package, c, accepts) for c in countries}))
+    return out
+
+
+def country_gain(study: Study, j: Judged, country: str) -> float:
+    return min(j.stances[a].gain if a in j.stances else -math.inf for a in required_actors(study, j.package, country))
+
+
+def objective(study: Study, j: Judged, name: str, countries: Sequence[str]) -> float:
+    """maximin, welfare, support or favour=COUNTRY, as the ranking code defines them."""
+    if name == "maximin":
+        return min(country_gain(study, j, c) for c in countries)
+    if name.startswith("favour="):
+        return country_gain(study, j, name.split("=")[1])
+    if name == "welfare":
+        return sum(study.stakeholders[s].influence * x.gain for s, x in j.stances.items())
+    total = sum(study.stakeholders[s].influence for s in j.stances)
+    return sum(study.stakeholders[s].influence for s, x in j.stances.items() if x.accepts) / total
+
+
+def feasible(judged: list[Judged], require: Sequence[str] = (), ratify: bool = True) -> list[Judged]:
+    return [j for j in judged if (j.ratified or not ratify) and all(j.accepts(s) for s in require)]
+
+
+def ranked(study: Study, judged: list[Judged], name: str, countries: Sequence[str]) -> list[tuple[float, Judged]]:
+    """Feasible packages with their objective, best first."""
+    return sorted(((objective(study, j, name, countries), j) for j in judged), key=lambda t: -t[0])
+
+
+def missing(study: Study, j: Judged, countries: Sequence[str], require: Sequence[str] = ()) -> int:
+    """How many required acceptances the package misses: named actors and chamber thresholds of
+    each country's venue, and the required stakeholders."""
+    count = sum(not j.accepts(s) for s in require)
+    for c in countries:
+        v = j.verdicts[c]
+        if v.venue is None:
+            continue
+        count += sum(not j.accepts(a) for a in v.actors)
+        count += sum(not t.passed for t in v.chambers.values())
+    return count
+
+
+def pareto(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The nondominated points (distinct up to 1e-9), first coordinate rising."""
+    out: list[tuple[float, float]] = []
+    best_y = -math.inf
+    for x, y in sorted(points, key=lambda t: (-t[0], -t[1])):
+        if y > best_y + 1e-9:
+            out.append((x, y))
+            best_y = y
+    return sorted(out)
+
+
+# --- the same enumeration, vectorised (for the benchmark) ------------------------------------------
+
+
+def best_vectorised(study: Study, scenario: Scenario, name: str = "maximin",
+                    countries: Sequence[str] = ("us", "mx"), inner_size: int = 1 << 18) -> tuple[float, Package] | None:
+    """The best ratified package under `name` (maximin, welfare or support) by enumerating every
+    package in numpy blocks: the last dimensions vectorised, the first looped over."""
+    dims = list(study.dimensions.values())
+    prof = profiles(study, scenario)
+    ids = list(prof)
+    col = {s: i for i, s in enumerate(ids)}
+    base = status_quo(study)
+    influence = np.array([study.stakeholders[s].influence for s in ids])
+    reservation = np.array([prof[s].reservation for s in ids])
+    coef, red, auth = [], [], []
+    for d in dims:
+        c = np.zeros((len(d.levels), len(ids)))
+        r = np.zeros((len(d.levels), len(ids)), dtype=bool)
+        for s, p in prof.items():
+            if d.id in p.weights:
+                c[:, col[s]] = [p.weights[d.id] * (p.values[d.id][lv] - p.values[d.id][base[d.id]])
+                                for lv in d.level_ids]
+            r[:, col[s]] = [lv in p.red_lines.get(d.id, ()) for lv in d.level_ids]
+        coef.append(c)
+        red.append(r)
+        auth.append({k: np.array([lv.authority[k].rank if k in lv.authority else -1 for lv in d.levels])
+                     for k in countries})
+    index = {d.id: i for i, d in enumerate(dims)}
+    rules = [(index[d.id], j, index[ls.dimension], sorted(dims[index[ls.dimension]].level_ids.index(m)
+                                                         for m in dims[index[ls.dimension]].members(ls)), kind)
+             for d in dims for j, lv in enumerate(d.levels)
+             for kind, sets in (("requires", lv.requires), ("excludes", lv.excludes)) for ls in sets]
+
+    split = len(dims)
+    while split > 0 and math.prod(len(d.levels) for d in dims[split - 1:]) <= inner_size:
+        split -= 1
+    inner = list(range(split, len(dims)))
+    shape = [len(dims[i].levels) for i in inner]
+    grid = np.indices(shape).reshape(len(inner), -1).T if inner else np.zeros((1, 0), int)
+    n = grid.shape[0]
+    at = {i: grid[:, k] for k, i in enumerate(inner)}
+    inner_gain = sum((coef[i][at[i]] for i in inner), np.zeros((n, len(ids))))
+    inner_red = np.zeros((n, len(ids)), dtype=bool)
+    for i in inner:
+        inner_red |= red[i][at[i]]
+    inner_venue = {k: np.max([auth[i][k][at[i]] for i in inner], axis=0) if inner else np.full(n, -1)
+                   for k in countries}
+    rule_cache = {}
+    for r, (a, j, b, members, kind) in enumerate(rules):
+        if a in at:
+            rule_cache[(r, "a")] = at[a] == j
+        if b in at:
+            rule_cache[(r, "b")] = np.isin(at[b], members)
+
+    rule_of = {k: {v: study.institutions.countries[k].venues[v] for v in Venue} for k in countries}
+    best: tuple[float, Package] | None = None
+    for combo in itertools.product(*[range(len(dims[i].levels)) for i in range(split)]):
+        ok = np.ones(n, dtype=bool)
+        for r, (a, j, b, members, kind) in enumerate(rules):
+            picked = rule_cache[(r, "a")] if a in at else np.full(n, combo[a] == j)
+            member = rule_cache[(r, "b")] if b in at else np.full(n, combo[b] in members)
+            ok &= ~picked | (member if kind == "requires" else ~member)
+        if not ok.any():
+            continue
+        gain = inner_gain + sum((coef[i][combo[i]] for i in range(split)), np.zeros(len(ids)))
+        touched = inner_red | np.any([red[i][combo[i]] for i in range(split)] or [np.zeros(len(ids), bool)], axis=0)
+        acc = (gain - reservation >= -1e-12) & ~touched
+        floors = []
+        for k in countries:
+            venue = np.maximum(inner_venue[k], max((auth[i][k][combo[i]] for i in range(split)), default=-1))
+            ratified = venue == -1
+            floor = np.full(n, np.inf)
+            for v in Venue:
+                rule = rule_of[k][v]
+                here = acc[:, [col[a] for a in rule.actors if a in col]].all(axis=1) & \
+                    all(a in col for a in rule.actors)
+                for ch, threshold in rule.chambers.items():
+                    seats = seat_shares(study, scenario, ch)
+                    share = sum((seats[b] * acc[:, col[b]] for b in seats if b in col), np.zeros(n))
+                    here &= share >= threshold - SEAT_EPSILON
+                    party = majority_party(study, scenario, ch)
+                    if party:
+                        party_seats = sum(seats[b] for b in party)
+                        held = sum((seats[b] * acc[:, col[b]] for b in party if b in col), np.zeros(n))
+                        gate = study.institutions.chambers[ch].agenda_threshold
+                        here &= (held / party_seats if party_seats > 0 else held * 0) >= gate - SEAT_EPSILON
+                ratified |= (venue == v.rank) & here
+            for v in (None, *Venue):
+                actors = rule_of[k][v or Venue.executive].actors
+                worst = np.min([gain[:, col[a]] if a in col else np.full(n, -np.inf) for a in actors], axis=0)
+                floor = np.where(venue == (v.rank if v else -1), worst, floor)
+            ok &= ratified
+            floors.append(floor)
+        if not ok.any():
+            continue
+        if name == "maximin":
+            score = np.min(floors, axis=0)
+        elif name == "welfare":
+            score = gain @ influence
+        else:
+            score = (acc @ influence) / influence.sum()
+        score = np.where(ok, score, -np.inf)
+        i = int(np.argmax(score))
+        if best is None or score[i] > best[0]:
+            levels = list(combo) + list(grid[i])
+            best = (float(score[i]), {d.id: d.level_ids[lv] for d, lv in zip(dims, levels)})
+    return best
