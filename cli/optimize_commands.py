@@ -48,6 +48,10 @@ def optimize(
     fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
     countries: CountriesOpt = "us,mx",
     top: Annotated[int, typer.Option("--top", metavar="K", help="The K best distinct packages.", min=1)] = 1,
+    robust: Annotated[Optional[int], typer.Option(
+        "--robust", metavar="N", min=1, show_default=False,
+        help="Instead, the package that is a deal (ratified, both governments accepting) in the most of N sampled "
+        "worlds, judged on fresh worlds next to the plain optimum for --objective (see accord robust).")] = None,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
@@ -62,6 +66,14 @@ def optimize(
     limits = opt.Limits(countries=cs, require=_split(require), fix=opt.parse_levels(s, fix or [], "--fix"),
                         forbid=opt.parse_levels(s, forbid or [], "--forbid"),
                         venue=opt.parse_venues(s, venue or [], cs))
+    if robust is not None:
+        from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
+
+        found = robust_optimize(s, sc, robust, opt.parse_objective(objective), limits, solver, time_limit)
+        emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
+        if found.robust is None:
+            raise typer.Exit(1)
+        return
     result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
     emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
     if not result.packages:

@@ -18,8 +18,8 @@ JSON of `accord sensitivity` (stable):
                     "ratification_share": float,  # share of [low, high] where ratification differs
                     "stakeholders": [{"id", "accepts", "red_line", "flip": x|null,
                                       "interval": [low|null, high|null],
-                                      "distance": d|null,   # from the range to the interval's nearer
-                                                            # end; negative: the range crosses the flip
+                                      "distance": d|null,   # from the range to the flip point;
+                                                            # negative: the range crosses it
                                       "share": float}]}],  # share of the range where acceptance differs
      "tornado": [judgment id, ...]}   # judgments whose range crosses a flip point, most decisive first
 """
@@ -29,105 +29,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import AccordError
+from .judgments import DOMAIN, Judgment, judgments
 from .models import Scenario, Study
-from .ratification import coalition, ratified
-from .scoring import Package, profiles, resolve_proposal, status_quo
-
-KINDS = ("salience", "multiplier", "value", "reservation")
-# Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
-DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf)}
-
-
-@dataclass(frozen=True)
-class Judgment:
-    """One number read from the sources, with its plausible range (low == high: no range given)."""
-
-    id: str
-    kind: str
-    point: float
-    low: float
-    high: float
-    stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
-    dimension: str | None = None
-    level: str | None = None
-    shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
-    evidence: tuple[str, ...] = ()
-
-    @property
-    def ranged(self) -> bool:
-        return self.high > self.low
-
-
-def _bounds(point: float, rng: tuple[float, float] | None) -> tuple[float, float]:
-    return (point, point) if rng is None else (float(rng[0]), float(rng[1]))
-
-
-def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> list[Judgment]:
-    """The judgments bearing on the stakeholders present in `scenario`, in study order: per
-    stakeholder its saliences, its ranged values and its reservation margin (the scenario's when
-    the scenario sets one), then the scenario's salience multipliers. Values without a range are
-    left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
-    judgment whose range is a single point."""
-    present = [s for s in study.stakeholders.values() if s.id not in scenario.absent]
-    margin_shift = {r.stakeholder: i for i, r in enumerate(scenario.reservation)}
-    out: list[Judgment] = []
-    for sh in present:
-        for d, c in sh.concerns.items():
-            out.append(Judgment(f"salience:{sh.id}.{d}", "salience", c.salience, *_bounds(c.salience, c.salience_range),
-                                (sh.id,), d, evidence=tuple(c.evidence)))
-            for level, rng in c.value_ranges.items():
-                point = c.values[level]
-                out.append(Judgment(f"value:{sh.id}.{d}.{level}", "value", point, *_bounds(point, rng), (sh.id,), d,
-                                    level, evidence=tuple(c.evidence)))
-        if sh.id in margin_shift:
-            i = margin_shift[sh.id]
-            shift = scenario.reservation[i]
-            out.append(Judgment(f"reservation:{sh.id}", "reservation", shift.reservation,
-                                *_bounds(shift.reservation, shift.reservation_range), (sh.id,), shift=i,
-                                evidence=tuple(shift.evidence)))
-        else:
-            out.append(Judgment(f"reservation:{sh.id}", "reservation", sh.reservation,
-                                *_bounds(sh.reservation, sh.reservation_range), (sh.id,),
-                                evidence=tuple(sh.reservation_evidence)))
-    dims = [s.dimension for s in scenario.salience]
-    for i, shift in enumerate(scenario.salience):
-        who = tuple(s.id for s in present if shift.dimension in s.concerns
-                    and (not shift.stakeholders or s.id in shift.stakeholders))
-        name = shift.dimension if dims.count(shift.dimension) == 1 else f"{shift.dimension}[{i}]"
-        out.append(Judgment(f"multiplier:{name}", "multiplier", shift.multiplier,
-                            *_bounds(shift.multiplier, shift.multiplier_range), who, shift.dimension, shift=i,
-                            evidence=tuple(shift.evidence)))
-    return [j for j in out if j.ranged] if ranged_only else out
-
-
-def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float]) -> tuple[Study, Scenario]:
-    """The study and scenario with some judgments set to other values (a sampled world, or a
-    probe of one judgment); the models are copied, never changed."""
-    stakeholders = dict(study.stakeholders)
-    salience, margins = list(scenario.salience), list(scenario.reservation)
-    for j, x in settings.items():
-        x = float(x)
-        if j.kind == "multiplier":
-            salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
-        elif j.kind == "reservation" and j.shift is not None:
-            margins[j.shift] = margins[j.shift].model_copy(update={"reservation": x})
-        else:
-            sh = stakeholders[j.stakeholders[0]]
-            if j.kind == "reservation":
-                stakeholders[sh.id] = sh.model_copy(update={"reservation": x})
-                continue
-            concern = sh.concerns[j.dimension]
-            if j.kind == "salience":
-                concern = concern.model_copy(update={"salience": x})
-            else:
-                concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
-            stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins})
-    new_study = study.model_copy(update={"stakeholders": stakeholders,
-                                         "scenarios": {**study.scenarios, scenario.id: new_scenario}})
-    return new_study, new_scenario
+from .ratification import Coalition, coalition, ratified
+from .render import Report, Table
+from .scoring import Package, Profile, profiles, resolve_proposal, status_quo
 
 
 # --- the closed form ------------------------------------------------------------------------
@@ -142,11 +48,11 @@ def _shift_product(scenario: Scenario, stakeholder: str, dimension: str, skip: i
     return out
 
 
-def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: Judgment,
-                  stakeholder: str) -> tuple[float, float]:
+def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: Judgment, stakeholder: str,
+                  profile: Profile | None = None) -> tuple[float, float]:
     """(c0, c1) such that, all else at its point value, the stakeholder's gain clears its
     reservation exactly when c0 + c1 * x >= 0, x being the judgment's value."""
-    profile = profiles(study, scenario)[stakeholder]
+    profile = profile or profiles(study, scenario)[stakeholder]
     sh = study.stakeholders[stakeholder]
     base = status_quo(study)
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
@@ -181,7 +87,7 @@ class StakeholderStability:
     red_line: bool  # rejects whatever the judgment, for a red line
     flip: float | None  # the value at which acceptance changes (None: not within the domain)
     interval: Interval  # where acceptance stays as at the point (inf: unbounded)
-    distance: float | None  # from the plausible range to the interval's nearer end (< 0: crosses)
+    distance: float | None  # from the plausible range to the flip point (< 0: the range crosses it)
     share: float  # share of the plausible range where acceptance differs from the point's
 
 
@@ -220,11 +126,6 @@ class Sensitivity:
         return sorted(crossing, key=lambda s: (-s.decisiveness[0], -s.decisiveness[1], s.judgment.id))
 
 
-def _distance(interval: Interval, low: float, high: float) -> float | None:
-    d = min(low - interval[0], interval[1] - high)
-    return None if math.isinf(d) else d
-
-
 def _segments(cuts: list[float], lo: float, hi: float) -> list[tuple[float, float]]:
     """The pieces of [lo, hi] between the cuts that fall strictly inside it."""
     inner = sorted({c for c in cuts if lo < c < hi})
@@ -243,11 +144,34 @@ def _probe(a: float, b: float) -> float:
     return (a + b) / 2
 
 
-def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment) -> Stability:
-    """The judgment's flip points, stability intervals and flipped shares for one proposal."""
+@dataclass(frozen=True)
+class _Point:
+    """A proposal at the point reading, computed once for all its judgments."""
+
+    package: Package
+    countries: list[str]
+    coalition: Coalition
+    profiles: dict[str, Profile]
+    outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
+
+    def ratified(self, study: Study, scenario: Scenario, accepts: dict[str, bool]) -> bool:
+        key = frozenset(s for s, yes in accepts.items() if yes)
+        if key not in self.outcomes:
+            self.outcomes[key] = ratified(study, scenario, self.package, self.countries, accepts)
+        return self.outcomes[key]
+
+
+def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     package = resolve_proposal(study, proposal_id)
     countries = list(study.proposals[proposal_id].countries)
-    point = coalition(study, scenario, package, countries)
+    return _Point(package, countries, coalition(study, scenario, package, countries), profiles(study, scenario))
+
+
+def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment,
+              at: _Point | None = None) -> Stability:
+    """The judgment's flip points, stability intervals and flipped shares for one proposal."""
+    at = at or _point(study, scenario, proposal_id)
+    package, point = at.package, at.coalition
     accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     x0, lo, hi = judgment.point, judgment.low, judgment.high
@@ -256,13 +180,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = linear_margin(study, scenario, package, judgment, s)
+        c0, c1 = linear_margin(study, scenario, package, judgment, s, at.profiles[s])
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
         if stance.breaches or flip is None:
-            rows.append(StakeholderStability(s, stance.accepts, bool(stance.breaches), None, (dom_lo, dom_hi),
-                                             _distance((dom_lo, dom_hi), lo, hi), 0.0))
+            rows.append(StakeholderStability(s, stance.accepts, bool(stance.breaches), None, (dom_lo, dom_hi), None, 0.0))
             continue
         forms[s] = (c0, c1)
         # The interval is the side of the flip the point reading falls on (by its verdict, so a
@@ -274,11 +197,13 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         if hi > lo:
             share = sum(b - a for a, b in _segments([flip], lo, hi)
                         if (c0 + c1 * _probe(a, b) >= 0) != stance.accepts) / (hi - lo)
-        rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, _distance(interval, lo, hi), share))
+        distance = lo - flip if interval[0] == flip else flip - hi
+        rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, distance, share))
 
     def outcome(x: float) -> bool:
-        pattern = {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}}
-        return ratified(study, scenario, package, countries, pattern)
+        if not forms:
+            return point.ratified
+        return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
 
     cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
     pieces = _segments(cuts, dom_lo, dom_hi)
@@ -295,16 +220,92 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
 
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:
     """Every judgment's stability for one proposal (see the module docstring)."""
-    resolve_proposal(study, proposal_id)
-    outcome = coalition(study, scenario, study.package(proposal_id), study.proposals[proposal_id].countries).ratified
-    found = [stability(study, scenario, proposal_id, j) for j in judgments(study, scenario, ranged_only)]
-    return Sensitivity(proposal_id, scenario.id, outcome, tuple(found))
+    at = _point(study, scenario, proposal_id)
+    found = [stability(study, scenario, proposal_id, j, at) for j in judgments(study, scenario, ranged_only)]
+    return Sensitivity(proposal_id, scenario.id, at.coalition.ratified, tuple(found))
 
 
-def judgment_by_id(study: Study, scenario: Scenario, judgment_id: str) -> Judgment:
-    known = {j.id: j for j in judgments(study, scenario)}
-    if judgment_id not in known:
-        raise AccordError(f"unknown judgment '{judgment_id}' in scenario '{scenario.id}' "
-                          f"(expected an id like {next(iter(known), 'salience:STAKEHOLDER.DIMENSION')})")
-    return known[judgment_id]
+# --- reports --------------------------------------------------------------------------------
 
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or math.isinf(x) else round(x, 6)
+
+
+def _interval_text(iv: Interval) -> str:
+    lo = "-inf" if math.isinf(iv[0]) else f"{iv[0]:.3f}"
+    hi = "inf" if math.isinf(iv[1]) else f"{iv[1]:.3f}"
+    return f"[{lo}, {hi}]"
+
+
+def _bar(st: Stability, width: int = 20) -> str:
+    """The share of the range over which ratification (#) or, failing that, acceptance (+) differs."""
+    rat, acc = st.decisiveness
+    return ("#" * round(rat * width) if rat > 0 else "+" * round(acc * width)).ljust(width)
+
+
+def _flips_text(st: Stability) -> str:
+    """Who flips inside the plausible range, and where: 'mx_president rejects above 0.180'."""
+    out = []
+    for s in st.stakeholders:
+        if s.share > 0 and s.flip is not None:
+            side = "below" if s.interval[0] == s.flip else "above"
+            out.append(f"{s.stakeholder} {'rejects' if s.accepts else 'accepts'} {side} {s.flip:.3f}")
+    return "; ".join(out)
+
+
+def decisive(sens: Sensitivity, n: int = 3) -> list[str]:
+    """The n most decisive judgments, as 'id (share of range where ratification differs)'."""
+    return [f"{st.judgment.id} ({st.decisiveness[0]:.0%})" for st in sens.tornado[:n] if st.decisiveness[0] > 0]
+
+
+def sensitivity_json(sens: Sensitivity) -> dict:
+    def interval(iv: Interval) -> list[float | None]:
+        return [_num(iv[0]), _num(iv[1])]
+
+    return {
+        "proposal": sens.proposal, "scenario": sens.scenario, "ratified": sens.ratified,
+        "judgments": [{
+            "id": st.judgment.id, "kind": st.judgment.kind, "dimension": st.judgment.dimension,
+            "level": st.judgment.level, "point": st.judgment.point, "low": st.judgment.low, "high": st.judgment.high,
+            "ratification_interval": interval(st.ratification_interval),
+            "ratification_flips": [_num(x) for x in st.ratification_flips],
+            "ratification_share": round(st.ratification_share, 6),
+            "stakeholders": [{"id": s.stakeholder, "accepts": s.accepts, "red_line": s.red_line, "flip": _num(s.flip),
+                              "interval": interval(s.interval), "distance": _num(s.distance),
+                              "share": round(s.share, 6)} for s in st.stakeholders],
+        } for st in sens.stabilities],
+        "tornado": [st.judgment.id for st in sens.tornado],
+    }
+
+
+def sensitivity_report(sens: Sensitivity, top: int = 20) -> Report:
+    """The tornado of crossing judgments, then the stability of each judgment for each
+    stakeholder, nearest to flipping first (`top` rows shown; 0: all; the JSON has all)."""
+    verdict = "ratified" if sens.ratified else "not ratified"
+    tornado = [[st.judgment.id, st.judgment.point, f"[{st.judgment.low:.3f}, {st.judgment.high:.3f}]",
+                _flips_text(st), ", ".join(f"{x:.3f}" for x in st.ratification_flips
+                                           if st.judgment.low < x < st.judgment.high),
+                st.ratification_share, st.decisiveness[1], _bar(st)] for st in sens.tornado]
+    rows = [(s.distance if s.distance is not None else math.inf, st.judgment.id, s.stakeholder, st, s)
+            for st in sens.stabilities for s in st.stakeholders]
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    shown = rows if top <= 0 else rows[:top]
+    stability_rows = [[s.stakeholder, st.judgment.id, st.judgment.point,
+                       f"[{st.judgment.low:.3f}, {st.judgment.high:.3f}]",
+                       "red line" if s.red_line else s.accepts, s.flip, _interval_text(s.interval), s.distance,
+                       _interval_text(st.ratification_interval)] for _, _, _, st, s in shown]
+    notes = [f"showing {len(shown)} of {len(rows)}; --top 0 shows all"] if len(shown) < len(rows) else []
+    return Report([
+        Table("tornado", f"{sens.proposal} in {sens.scenario} ({verdict} at the point reading): judgments whose "
+              "plausible range crosses a flip point, most decisive first",
+              ["judgment", "point", "range", "flips within the range", "ratification flips at",
+               "ratification differs", "acceptance differs", "share of range (#: ratification, +: acceptance)"],
+              tornado, notes=[] if tornado else ["no judgment's range crosses a flip point: the verdict holds "
+                                                 "across every plausible reading taken one at a time"]),
+        Table("stability", "Stability intervals (all else at its point value), nearest to flipping first",
+              ["stakeholder", "judgment", "point", "range", "accepts", "flip at", "acceptance holds in",
+               "distance", "ratification holds in"], stability_rows,
+              notes=notes + ["distance: from the plausible range to the flip point; negative when the range "
+                             "crosses it"]),
+    ], sensitivity_json(sens))

@@ -1,0 +1,84 @@
+"""Commands on how far the verdicts hold when the judgments behind them move: robust (sampled
+worlds) and sensitivity (stability intervals and the tornado of decisive judgments)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from scorer.judgments import DEFAULT_SAMPLES, DEFAULT_SEED
+from scorer.loading import load_study
+from scorer.ranking import DEFAULT_METHOD
+from scorer.scoring import resolve_scenario
+
+from .app import app
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .score_commands import MethodOpt
+
+PROGRESS_FROM = 200_000  # worlds; shorter runs finish before a bar is worth drawing
+
+
+class Distribution(str, Enum):
+    uniform = "uniform"
+    triangular = "triangular"
+
+
+SamplesOpt = Annotated[int, typer.Option("--samples", "-n", min=1, help="Number of sampled worlds.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the random stream: the same seed gives the same output.")]
+DistOpt = Annotated[Distribution, typer.Option(
+    "--dist", case_sensitive=False,
+    help="How each ranged judgment is drawn: uniform within its range, or triangular peaking at its point value.")]
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error for long runs, only when standard error is a terminal."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield None
+        return
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@app.command()
+def robust(
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+    dist: DistOpt = Distribution.uniform,
+    method: MethodOpt = DEFAULT_METHOD,
+    ignore_ratification: Annotated[bool, typer.Option(
+        "--ignore-ratification", help="Rank by score alone, not ratified proposals first.")] = False,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+) -> None:
+    """Sample the judgments within their ranges: per proposal, how often it is ratified and ranks
+    first, its rank distribution, and who is most often pivotal or blocking."""
+    from scorer.sampling import robust as sample, robust_report
+
+    s = load_study(study)
+    sc = resolve_scenario(s, scenario)
+    with progress(samples, "sampling worlds") as tick:
+        result = sample(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
+    emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})")
+
+
+@app.command()
+def sensitivity(
+    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
+    top: Annotated[int, typer.Option(
+        "--top", help="Rows of the stability table to show, nearest to flipping first (0: all; JSON has all).")] = 20,
+    ranged_only: Annotated[bool, typer.Option(
+        "--ranged-only", help="Only the judgments given a plausible range.")] = False,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+) -> None:
+    """For each stakeholder and judgment, the interval in which acceptance and ratification stay as
+    they are, and a tornado of the judgments whose plausible range crosses a flip point."""
+    from scorer.sensitivity import sensitivity as stabilities, sensitivity_report
+
+    s = load_study(study)
+    sc = resolve_scenario(s, scenario)
+    emit(sensitivity_report(stabilities(s, sc, proposal, ranged_only), top), fmt, output, title=proposal)

@@ -1,0 +1,534 @@
+"""Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
+value and reservation margin at once) and count, per proposal, how often it is ratified, ranks
+first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
+numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
+
+Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
+range or from a triangular distribution peaking at its point value; saliences are renormalised
+per stakeholder after drawing, as the model does. The draws come from one seeded stream read in
+order, so a seed gives the same worlds whatever the chunk size.
+
+JSON of `accord robust` (stable):
+    {"scenario", "method", "samples", "seed", "distribution",
+     "judgments": [{"id", "kind", "stakeholders": [...], "dimension", "level", "point", "low", "high"}],
+     "proposals": [  # most often ratified first, then most often first, then id
+        {"proposal", "ratified_at_point": bool, "rank_at_point": int,
+         "p_ratified", "p_ratified_se",   # share of worlds ratified, and its standard error
+         "p_first",                       # share of worlds ranked first under `method` (ties share)
+         "mean_rank", "ranks": [p(rank 1), p(rank 2), ...],
+         "countries": {country: p(ratifies there)},
+         "stakeholders": [{"id", "p_accepts", "p_pivotal", "p_blocking"}]}]}
+A stakeholder is pivotal in a world when its change of mind alone would flip ratification there,
+and blocking when `coalition` would list it among the blockers. Probabilities are rounded to six
+decimals."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import AccordError
+from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment, judgments
+from .models import Scenario, Study
+from .ranking import DEFAULT_METHOD, METHODS, rank
+from .ratification import SEAT_EPSILON, majority_party, required_actors, seat_shares, venue_needed
+from .render import Report, Table
+from .scoring import Package, concern_values, status_quo
+
+ACCEPT_TOLERANCE = 1e-12  # as in scoring.Stance.accepts
+CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
+
+
+@dataclass(frozen=True)
+class Tests:
+    """Ratification as M weighted tests per proposal (padded to the same M): a package is ratified
+    when, for every test, weights @ accepts >= threshold. A test is a venue's named actors (weight
+    1 each, threshold their number less one half), a chamber's seats (threshold its share) or a
+    chamber's majority party (weights: shares of the party's seats, threshold the agenda gate)."""
+
+    weights: np.ndarray  # (P, M, S)
+    threshold: np.ndarray  # (P, M)
+    country: np.ndarray  # (P, M) index into the proposal's countries (-1: padding)
+    actors: np.ndarray  # (P, M) bool: a test of named actors (who block whenever they reject)
+    floor: np.ndarray  # (P, M) index of the chamber's majority-party test, for a seat test (-1: none)
+    party: np.ndarray  # (P, M) bool: a majority-party test
+    countries: tuple[tuple[str, ...], ...]  # per proposal
+    required: tuple[tuple[np.ndarray, ...], ...]  # per proposal and country: `country_gain`'s actors
+    complete: tuple[tuple[bool, ...], ...]  # per proposal and country: every required actor is present
+    involved: tuple[np.ndarray, ...]  # per proposal: present stakeholders weighing in some test
+    membership: np.ndarray  # (P, C, M): 1 where test m belongs to country c
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A study and scenario as arrays: S stakeholders (study order, absent ones never accept),
+    D dimensions, P proposals plus the status quo (last), K ranged judgments. The worlds are the
+    last axis of every array `evaluate` returns."""
+
+    stakeholders: tuple[str, ...]
+    proposals: tuple[str, ...]
+    judgments: tuple[Judgment, ...]
+    present: np.ndarray  # (S,) bool
+    influence: np.ndarray  # (S,)
+    salience: np.ndarray  # (S, D) point saliences (0: no concern)
+    multiplier: np.ndarray  # (S, D) product of the scenario's multipliers that have no range
+    levels: np.ndarray  # (S, P + 1, D) point value of each package's level
+    reservation: np.ndarray  # (S,)
+    breach: np.ndarray  # (S, P) bool: the proposal touches a red line
+    tests: Tests
+    # Where the K drawn columns go. Saliences: column, stakeholder, dimension (as arrays).
+    salience_draws: tuple[np.ndarray, np.ndarray, np.ndarray]
+    multiplier_draws: tuple[tuple[int, np.ndarray, int], ...]  # column, stakeholders, dimension
+    # Values, per stakeholder: its index, columns, dimensions, point values, and (P + 1, k) which
+    # packages sit at each drawn level.
+    value_draws: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+    reservation_draws: tuple[np.ndarray, np.ndarray]  # columns, stakeholders
+    low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
+    high: np.ndarray  # (K,)
+    point: np.ndarray  # (K,)
+
+
+def _tests(study: Study, scenario: Scenario, packages: list[tuple[Package, tuple[str, ...]]],
+           index: dict[str, int]) -> Tests:
+    S = len(index)
+    per_proposal, countries, required, complete = [], [], [], []
+    for package, where in packages:
+        rows: list[tuple[np.ndarray, float, int, bool, int, bool]] = []
+        countries.append(tuple(where))
+        need = [required_actors(study, package, c) for c in countries[-1]]
+        required.append(tuple(np.array([index[a] for a in actors], dtype=np.intp) for actors in need))
+        complete.append(tuple(not any(a in scenario.absent for a in actors) for actors in need))
+        for c, country in enumerate(countries[-1]):
+            venue = venue_needed(study, package, country)
+            if venue is None:
+                continue
+            rule = study.institutions.countries[country].venues[venue]
+            if rule.actors:
+                w = np.zeros(S)
+                w[[index[a] for a in rule.actors]] = 1.0
+                rows.append((w, len(rule.actors) - 0.5, c, True, -1, False))
+            for chamber, threshold in rule.chambers.items():
+                shares = seat_shares(study, scenario, chamber)
+                floor = -1
+                party = majority_party(study, scenario, chamber)
+                if party:
+                    total = sum(shares[b] for b in party)
+                    w = np.zeros(S)
+                    for b in party:
+                        w[index[b]] = shares[b] / total if total > 0 else 0.0
+                    floor = len(rows)
+                    gate = study.institutions.chambers[chamber].agenda_threshold
+                    rows.append((w, gate - SEAT_EPSILON, c, False, -1, True))
+                w = np.zeros(S)
+                for b, x in shares.items():
+                    w[index[b]] = x
+                rows.append((w, threshold - SEAT_EPSILON, c, False, floor, False))
+        per_proposal.append(rows)
+    P, M = len(packages), max([len(r) for r in per_proposal] + [1])
+    weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
+    country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
+    actors, party = np.zeros((P, M), dtype=bool), np.zeros((P, M), dtype=bool)
+    for p, rows in enumerate(per_proposal):
+        for m, (w, t, c, is_actors, fl, is_party) in enumerate(rows):
+            weights[p, m], threshold[p, m], country[p, m] = w, t, c
+            actors[p, m], floor[p, m], party[p, m] = is_actors, fl, is_party
+    present = np.array([s not in scenario.absent for s in index])
+    involved = tuple(np.flatnonzero((weights[p] != 0).any(axis=0) & present) for p in range(P))
+    membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
+    for p in range(P):
+        for m in range(M):
+            if country[p, m] >= 0:
+                membership[p, country[p, m], m] = 1.0
+    return Tests(weights, threshold, country, actors, floor, party, tuple(countries), tuple(required),
+                 tuple(complete), involved, membership)
+
+
+def compile_kernel(study: Study, scenario: Scenario,
+                   packages: dict[str, tuple[Package, tuple[str, ...]]] | None = None) -> Kernel:
+    """The arrays `evaluate` works on, built from the loaded study and scenario, for `packages`
+    (name -> full package and the countries that must ratify it; default: the study's proposals)."""
+    if packages is None:
+        packages = {p: (study.package(p), tuple(study.proposals[p].countries)) for p in study.proposals}
+    sids = list(study.stakeholders)
+    index = {s: i for i, s in enumerate(sids)}
+    dims = list(study.dimensions)
+    dindex = {d: i for i, d in enumerate(dims)}
+    props = list(packages)
+    where = list(packages.values())
+    packages = [pkg for pkg, _ in where] + [status_quo(study)]
+    S, D, P1 = len(sids), len(dims), len(packages)
+    ranged = judgments(study, scenario, ranged_only=True)
+    ranged_shifts = {j.shift for j in ranged if j.kind == "multiplier"}
+    margins = {r.stakeholder: r.reservation for r in scenario.reservation}
+
+    present = np.array([s not in scenario.absent for s in sids])
+    salience, multiplier = np.zeros((S, D)), np.ones((S, D))
+    levels, breach = np.zeros((S, P1, D)), np.zeros((S, P1 - 1), dtype=bool)
+    for i, sh in enumerate(study.stakeholders.values()):
+        for d, concern in sh.concerns.items():
+            values = concern_values(study.dimensions[d], concern)
+            salience[i, dindex[d]] = concern.salience
+            levels[i, :, dindex[d]] = [values[pkg[d]] for pkg in packages]
+        for ls in sh.red_lines:
+            members = study.dimensions[ls.dimension].members(ls)
+            breach[i] |= [pkg[ls.dimension] in members for pkg in packages[:-1]]
+    for k, shift in enumerate(scenario.salience):
+        if k in ranged_shifts:
+            continue
+        for i, s in enumerate(sids):
+            if not shift.stakeholders or s in shift.stakeholders:
+                multiplier[i, dindex[shift.dimension]] *= shift.multiplier
+    reservation = np.array([margins.get(s, sh.reservation) for s, sh in study.stakeholders.items()], dtype=float)
+
+    sal, mult, res = [], [], []
+    val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
+    for k, j in enumerate(ranged):
+        i = index[j.stakeholders[0]] if j.stakeholders else -1
+        if j.kind == "salience":
+            sal.append((k, i, dindex[j.dimension]))
+        elif j.kind == "multiplier":
+            shift = scenario.salience[j.shift]
+            who = [i for i, s in enumerate(sids) if not shift.stakeholders or s in shift.stakeholders]
+            mult.append((k, np.array(who, dtype=np.intp), dindex[j.dimension]))
+        elif j.kind == "value":
+            at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
+            val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
+        else:
+            res.append((k, i))
+    columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
+    value_draws = tuple((i, np.array([r[0] for r in rows], dtype=np.intp), np.array([r[1] for r in rows], dtype=np.intp),
+                         np.array([r[2] for r in rows]), np.array([r[3] for r in rows]).T)
+                        for i, rows in val.items())
+    tests = _tests(study, scenario, where, index)
+    influence = np.array([sh.influence for sh in study.stakeholders.values()], dtype=float)
+    low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
+    high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
+    point = np.array([j.point for j in ranged])
+    return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
+                  reservation, breach, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
+                  low, high, point)
+
+
+# --- drawing worlds -------------------------------------------------------------------------
+
+
+def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "uniform") -> np.ndarray:
+    """(K, n) values of the K ranged judgments in n worlds (a world per column). Each world takes
+    K consecutive uniforms of the seeded stream, turned into its distribution by inverse transform,
+    so consecutive calls read the stream in order whatever n is."""
+    if distribution not in DISTRIBUTIONS:
+        raise AccordError(f"unknown distribution '{distribution}' (expected one of: {', '.join(DISTRIBUTIONS)})")
+    u = np.ascontiguousarray(rng.random((n, len(kernel.judgments))).T)
+    low, high, mode = kernel.low[:, None], kernel.high[:, None], kernel.point[:, None]
+    width = high - low
+    if distribution == "uniform":
+        u *= width
+        u += low
+        return u
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < (mode - low) / width, left, right)
+
+
+# --- the model over arrays ------------------------------------------------------------------
+
+
+@dataclass
+class Worlds:
+    """The model's verdicts in n worlds: arrays with the worlds as the last axis."""
+
+    gains: np.ndarray  # (S, P, n)
+    values: np.ndarray  # (S, P, n) value of each proposal (the status quo's is values - gains)
+    accepts: np.ndarray  # (P, S, n) bool
+    ratified: np.ndarray  # (P, n) bool
+    countries: list[np.ndarray]  # per proposal: (C, n) bool, ratified in each of its countries
+    pivotal: np.ndarray | None = None  # (P, S, n) bool
+    blocking: np.ndarray | None = None  # (P, S, n) bool
+
+
+def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(S, D, n) normalised weights: saliences times multipliers, renormalised per stakeholder.
+    `draws` is (K, n), a world per column."""
+    n = draws.shape[1]
+    raw = np.empty((len(kernel.stakeholders), kernel.salience.shape[1], n))
+    raw[:] = (kernel.salience * kernel.multiplier)[:, :, None]
+    cols, who, dims = kernel.salience_draws
+    raw[who, dims] = draws[cols] * kernel.multiplier[who, dims][:, None]
+    for k, who, d in kernel.multiplier_draws:
+        raw[who, d] *= draws[k]
+    total = raw.sum(axis=1, keepdims=True)
+    return np.divide(raw, total, out=raw, where=total > 0)
+
+
+def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(S, n) reservation margins."""
+    out = np.empty((len(kernel.stakeholders), draws.shape[1]))
+    out[:] = kernel.reservation[:, None]
+    cols, who = kernel.reservation_draws
+    out[who] = draws[cols]
+    return out
+
+
+def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """(S, P + 1, n) value of each package (the status quo last) to each stakeholder."""
+    values = np.matmul(kernel.levels, w)
+    for s, cols, dims, point, at_level in kernel.value_draws:
+        values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
+    return values
+
+
+def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
+    """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
+    is pivotal and who blocks."""
+    P = len(kernel.proposals)
+    values = level_values(kernel, draws, weights(kernel, draws))
+    gains = values[:, :P] - values[:, P:]
+    margin = gains - reservations(kernel, draws)[:, None, :]
+    accepts = margin >= -ACCEPT_TOLERANCE
+    accepts &= ~kernel.breach[:, :, None]
+    accepts &= kernel.present[:, None, None]
+    accepts = np.ascontiguousarray(accepts.transpose(1, 0, 2))  # (P, S, n)
+
+    t = kernel.tests
+    yes = accepts.astype(float)
+    tally = np.matmul(t.weights, yes)  # (P, M, n)
+    passed = tally >= t.threshold[:, :, None]
+    ratified = passed.all(axis=1)
+    fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
+    countries = [fails[p, :len(names)] == 0 for p, names in enumerate(t.countries)]
+    worlds = Worlds(gains, values[:, :P], accepts, ratified, countries)
+    if roles:
+        worlds.pivotal = _pivotal(kernel, tally, yes, ratified)
+        worlds.blocking = _blocking(kernel, passed, accepts)
+    return worlds
+
+
+def _pivotal(kernel: Kernel, tally: np.ndarray, yes: np.ndarray, ratified: np.ndarray) -> np.ndarray:
+    """(P, S, n): present stakeholders whose change of mind alone would flip ratification. A flip
+    moves every test by the stakeholder's weight in it, up or down."""
+    t = kernel.tests
+    out = np.zeros(yes.shape, dtype=bool)
+    for p, rows in enumerate(t.involved):
+        sign = 1.0 - 2.0 * yes[p, rows]  # (R, n): +1, a rejecting stakeholder would accept; -1, the reverse
+        moved = tally[p][:, None, :] + t.weights[p][:, rows, None] * sign[None, :, :]  # (M, R, n)
+        flipped = (moved >= t.threshold[p][:, None, None]).all(axis=0)
+        out[p, rows] = flipped != ratified[p][None, :]
+    return out
+
+
+def _blocking(kernel: Kernel, passed: np.ndarray, accepts: np.ndarray) -> np.ndarray:
+    """(P, S, n): the blockers `country_verdict` lists: named actors who reject; rejecting
+    majority-party blocs where the party keeps a bill off the floor; else, where a chamber's
+    vote fails, every rejecting bloc with seats there."""
+    t = kernel.tests
+    floor_ok = np.where((t.floor >= 0)[:, :, None],
+                        np.take_along_axis(passed, np.maximum(t.floor, 0)[:, :, None], axis=1), True)
+    seat_test = ~t.actors & ~t.party & (t.country >= 0)
+    fault = (t.actors[:, :, None] | (t.party[:, :, None] & ~passed)
+             | (seat_test[:, :, None] & floor_ok & ~passed))
+    blame = (t.weights > 0).transpose(0, 2, 1).astype(float)  # (P, S, M)
+    return (np.matmul(blame, fault.astype(float)) > 0) & ~accepts
+
+
+def scores(kernel: Kernel, worlds: Worlds, method: str) -> np.ndarray:
+    """(P, n) scores under `method`, as `ranking.scores` computes them (higher is better)."""
+    if method not in METHODS:
+        raise AccordError(f"unknown method '{method}' (expected one of: {', '.join(METHODS)})")
+    present = kernel.present
+    influence = np.where(present, kernel.influence, 0.0)
+    if method == "support":
+        return np.tensordot(influence, worlds.accepts, axes=([0], [1])) / influence.sum()
+    if method == "welfare":
+        return np.tensordot(influence, worlds.gains, axes=([0], [0]))
+    if method == "topsis":
+        return _topsis(worlds.values[present], kernel.influence[present] / kernel.influence[present].sum())
+    n = worlds.gains.shape[2]
+    out = np.empty((len(kernel.proposals), n))
+    for p, (required, complete) in enumerate(zip(kernel.tests.required, kernel.tests.complete)):
+        gains = np.array([worlds.gains[r, p].min(axis=0) if ok and len(r) else np.full(n, -math.inf)
+                          for r, ok in zip(required, complete)]).reshape(len(required), n)
+        if method == "maximin":
+            out[p] = gains.min(axis=0)
+        else:  # nash
+            out[p] = np.where((gains < 0).any(axis=0), 0.0, gains.prod(axis=0))
+    return out
+
+
+def _topsis(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """(P, n) TOPSIS closeness of each proposal, per world; values are (S, P, n)."""
+    norms = np.sqrt((values**2).sum(axis=1, keepdims=True))
+    scaled = np.divide(weight[:, None, None] * values, norms, out=np.zeros_like(values), where=norms > 0)
+    ideal = scaled.max(axis=1, keepdims=True)
+    anti = scaled.min(axis=1, keepdims=True)
+    d_plus = np.sqrt(((scaled - ideal) ** 2).sum(axis=0))
+    d_minus = np.sqrt(((scaled - anti) ** 2).sum(axis=0))
+    total = d_plus + d_minus
+    return np.divide(d_minus, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def ranks(ratified: np.ndarray, score: np.ndarray, ignore_ratification: bool = False) -> np.ndarray:
+    """(P, n) competition ranks as `ranking.rank` gives them: ratified first, then by score."""
+    key = np.round(score, 12) + (1e6 * (ratified | ignore_ratification))
+    return 1 + (key[None, :, :] > key[:, None, :] + 1e-12).sum(axis=1)
+
+
+# --- the robustness report ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Odds:
+    """One proposal's counts over the sampled worlds."""
+
+    proposal: str
+    ratified_at_point: bool
+    rank_at_point: int
+    ratified: int
+    first: int
+    rank_counts: tuple[int, ...]  # worlds at rank 1, 2, ...
+    countries: dict[str, int]
+    accepts: dict[str, int]
+    pivotal: dict[str, int]
+    blocking: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Robustness:
+    scenario: str
+    method: str
+    samples: int
+    seed: int
+    distribution: str
+    judgments: tuple[Judgment, ...]
+    odds: tuple[Odds, ...]  # most often ratified first
+
+    def share(self, count: int) -> float:
+        return count / self.samples
+
+
+def chunk_size(kernel: Kernel) -> int:
+    """Worlds per chunk: as many as fit CHUNK_BYTES of working arrays, within [256, 16384]."""
+    S, P1, D = kernel.levels.shape
+    M = kernel.tests.weights.shape[1]
+    per_world = 8 * (2 * S * D + 5 * S * P1 + 2 * M * S * P1 + len(kernel.judgments))
+    return int(min(16384, max(256, CHUNK_BYTES // per_world)))
+
+
+def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, distribution: str = "uniform",
+                    signed_by: list[str] = (), chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(P,) how many of `samples` worlds drawn from `rng` ratify each of the kernel's packages;
+    and how many ratify it with every stakeholder in `signed_by` accepting it as well."""
+    signers = [kernel.stakeholders.index(x) for x in signed_by]
+    ratified, signed = np.zeros(len(kernel.proposals), np.int64), np.zeros(len(kernel.proposals), np.int64)
+    step, done = chunk or chunk_size(kernel), 0
+    while done < samples:
+        n = min(step, samples - done)
+        worlds = evaluate(kernel, draw(kernel, n, rng, distribution))
+        ratified += worlds.ratified.sum(axis=1)
+        signed += (worlds.ratified & worlds.accepts[:, signers].all(axis=1)).sum(axis=1)
+        done += n
+    return ratified, signed
+
+
+def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+           distribution: str = "uniform", method: str = DEFAULT_METHOD, ignore_ratification: bool = False,
+           chunk: int | None = None, progress: Callable[[int], None] | None = None) -> Robustness:
+    """Ratification and ranking odds of every proposal over `samples` drawn worlds."""
+    if samples < 1:
+        raise AccordError(f"--samples must be at least 1, found {samples}")
+    if method not in METHODS:
+        raise AccordError(f"unknown method '{method}' (expected one of: {', '.join(METHODS)})")
+    kernel = compile_kernel(study, scenario)
+    rng = np.random.default_rng(seed)
+    P, S = len(kernel.proposals), len(kernel.stakeholders)
+    ratified, first, rank_counts = np.zeros(P, np.int64), np.zeros(P, np.int64), np.zeros((P, P + 1), np.int64)
+    countries = [np.zeros(len(names), np.int64) for names in kernel.tests.countries]
+    accepts, pivotal, blocking = (np.zeros((P, S), np.int64) for _ in range(3))
+    step = chunk or chunk_size(kernel)
+    done = 0
+    while done < samples:
+        n = min(step, samples - done)
+        worlds = evaluate(kernel, draw(kernel, n, rng, distribution), roles=True)
+        r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
+        ratified += worlds.ratified.sum(axis=1)
+        first += (r == 1).sum(axis=1)
+        for p in range(P):
+            rank_counts[p] += np.bincount(r[p], minlength=P + 1)
+            countries[p] += worlds.countries[p].sum(axis=1)
+        accepts += worlds.accepts.sum(axis=2)
+        pivotal += worlds.pivotal.sum(axis=2)
+        blocking += worlds.blocking.sum(axis=2)
+        done += n
+        if progress is not None:
+            progress(n)
+
+    point = {row.proposal: row for row in rank(study, scenario, method, ignore_ratification)}
+    odds = []
+    for p, pid in enumerate(kernel.proposals):
+        # Absent stakeholders never accept: listed only where their absence blocks.
+        listed = [i for i, s in enumerate(kernel.stakeholders) if kernel.present[i] or blocking[p, i]]
+        per = lambda a: {kernel.stakeholders[i]: int(a[p, i]) for i in listed}  # noqa: E731
+        odds.append(Odds(pid, point[pid].ratified, point[pid].rank, int(ratified[p]), int(first[p]),
+                         tuple(int(x) for x in rank_counts[p, 1:]),
+                         {c: int(x) for c, x in zip(kernel.tests.countries[p], countries[p])},
+                         per(accepts), per(pivotal), per(blocking)))
+    odds.sort(key=lambda o: (-o.ratified, -o.first, o.proposal))
+    return Robustness(scenario.id, method, samples, seed, distribution, kernel.judgments, tuple(odds))
+
+
+def _p(x: float) -> float:
+    return round(x, 6)
+
+
+def judgment_json(j: Judgment) -> dict:
+    return {"id": j.id, "kind": j.kind, "stakeholders": list(j.stakeholders), "dimension": j.dimension,
+            "level": j.level, "point": j.point, "low": j.low, "high": j.high}
+
+
+def robustness_json(r: Robustness) -> dict:
+    n = r.samples
+    out = []
+    for o in r.odds:
+        p = o.ratified / n
+        out.append({
+            "proposal": o.proposal, "ratified_at_point": o.ratified_at_point, "rank_at_point": o.rank_at_point,
+            "p_ratified": _p(p), "p_ratified_se": _p(math.sqrt(p * (1 - p) / n)), "p_first": _p(o.first / n),
+            "mean_rank": _p(sum((i + 1) * c for i, c in enumerate(o.rank_counts)) / n),
+            "ranks": [_p(c / n) for c in o.rank_counts],
+            "countries": {c: _p(x / n) for c, x in o.countries.items()},
+            "stakeholders": [{"id": s, "p_accepts": _p(o.accepts[s] / n), "p_pivotal": _p(o.pivotal[s] / n),
+                              "p_blocking": _p(o.blocking[s] / n)} for s in o.accepts],
+        })
+    return {"scenario": r.scenario, "method": r.method, "samples": r.samples, "seed": r.seed,
+            "distribution": r.distribution, "judgments": [judgment_json(j) for j in r.judgments], "proposals": out}
+
+
+def _most(counts: dict[str, int], samples: int, n: int = 3) -> str:
+    top = sorted(((c, s) for s, c in counts.items() if c > 0), key=lambda t: (-t[0], t[1]))[:n]
+    return ", ".join(f"{s} {c / samples:.2f}" if c / samples >= 0.005 else f"{s} <0.01" for c, s in top)
+
+
+def robust_report(r: Robustness) -> Report:
+    """Per proposal: the point verdict, how often ratified and ranked first, the rank
+    distribution, and who is most often pivotal or blocking."""
+    n = r.samples
+    rows, dist = [], []
+    for o in r.odds:
+        p = o.ratified / n
+        rows.append([o.proposal, o.ratified_at_point, o.rank_at_point, p, 1.96 * math.sqrt(p * (1 - p) / n),
+                     o.first / n, sum((i + 1) * c for i, c in enumerate(o.rank_counts)) / n,
+                     "; ".join(f"{c} {x / n:.2f}" for c, x in o.countries.items()),
+                     _most(o.pivotal, n), _most(o.blocking, n)])
+        dist.append([o.proposal] + [c / n for c in o.rank_counts])
+    notes = [f"{n} worlds, {len(r.judgments)} judgments drawn ({r.distribution}), seed {r.seed}; "
+             "±: 95% interval of the ratification share; the judgments are listed in the JSON"]
+    return Report([
+        Table("robust", f"Robustness by {r.method} ({r.scenario})",
+              ["proposal", "ratified (point)", "rank (point)", "p ratified", "±", "p first", "mean rank",
+               "p ratified by country", "most often pivotal", "most often blocking"], rows, notes=notes),
+        Table("ranks", "Rank distribution (share of worlds at each rank)",
+              ["proposal"] + [str(i + 1) for i in range(len(r.odds))], dist,
+              heat=list(range(1, len(r.odds) + 1))),
+    ], robustness_json(r))
