@@ -412,7 +412,7 @@ def default_solver() -> str:
     raise AccordError("no MILP solver is available: install highspy, or PuLP with its bundled CBC")
 
 
-def _solver(name: str, time_limit: float | None, check: bool = True):
+def _solver(name: str, time_limit: float | None, check: bool = True, preprocess: bool = True):
     if name == "highs":
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=GAP, gapAbs=GAP,
                             mip_feasibility_tolerance=FEASIBILITY, primal_feasibility_tolerance=FEASIBILITY)
@@ -427,8 +427,9 @@ def _solver(name: str, time_limit: float | None, check: bool = True):
         # PuLP 3 warns that PULP_CBC_CMD goes away in PuLP 4; pyproject pins PuLP 3 for its bundled CBC.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
+            options = [f"primalTolerance {FEASIBILITY}", f"integerTolerance {FEASIBILITY}"]
             solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=GAP, gapAbs=GAP,
-                                       options=[f"primalTolerance {FEASIBILITY}", f"integerTolerance {FEASIBILITY}"])
+                                       options=options + ([] if preprocess else ["preprocess off"]))
         if solver.available():
             return solver
     elif check:
@@ -440,9 +441,17 @@ def _solver(name: str, time_limit: float | None, check: bool = True):
 
 def run(form: Formulation, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands; never uses PuLP's default solver."""
-    engine = _solver(solver, time_limit)
     start = time.perf_counter()
-    form.prob.solve(engine)
+    form.prob.solve(_solver(solver, time_limit))
+    if solver == "cbc" and form.prob.status == pulp.LpStatusInfeasible:
+        # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
+        # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
+        # CBC then stops before writing a solution file when its bound tightening already proves
+        # infeasibility, which PuLP reports as an error; the first verdict stands.
+        try:
+            form.prob.solve(_solver(solver, time_limit, preprocess=False))
+        except pulp.PulpSolverError:
+            pass
     seconds = time.perf_counter() - start
     sol = form.prob.sol_status
     if sol == pulp.LpSolutionOptimal:

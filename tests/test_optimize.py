@@ -321,6 +321,18 @@ def test_the_proposals_sit_where_they_should():
     assert placed["grand_bargain"].position == "beyond" and not placed["grand_bargain"].ratified
 
 
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_frontier_survives_a_false_infeasible_from_cbc_preprocessing(solver):
+    """Found by hypothesis: CBC 2.10's preprocessing called the second ε-step of this study
+    infeasible although the first step's package satisfies it."""
+    study = synthetic_study(3, 3, 8, seed=40866)
+    sc = study.scenarios["shifted"]
+    result = frontier(study, sc, solver=solver)
+    assert result.status == "optimal"
+    assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(
+        flat(enumerated_frontier(study, sc)), abs=1e-9)
+
+
 @settings(max_examples=25, deadline=None)
 @given(generated(), st.sampled_from(SOLVERS))
 def test_frontier_equals_the_enumerated_pareto_set_on_generated_studies(case, solver):
