@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from scorer import analysis
 from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
@@ -63,8 +64,8 @@ def optimize(
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     cs = _split([countries])
-    limits = opt.Limits(countries=cs, require=_split(require), fix=opt.parse_levels(s, fix or [], "--fix"),
-                        forbid=opt.parse_levels(s, forbid or [], "--forbid"),
+    limits = opt.Limits(countries=cs, require=_split(require), fix=analysis.parse_levels(s, fix or [], "--fix"),
+                        forbid=analysis.parse_levels(s, forbid or [], "--forbid"),
                         venue=opt.parse_venues(s, venue or [], cs))
     if robust is not None:
         from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
@@ -124,8 +125,8 @@ def frontier(
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     cs = _split([countries])
-    limits = opt.Limits(countries=cs, fix=opt.parse_levels(s, fix or [], "--fix"),
-                        forbid=opt.parse_levels(s, forbid or [], "--forbid"),
+    limits = opt.Limits(countries=cs, fix=analysis.parse_levels(s, fix or [], "--fix"),
+                        forbid=analysis.parse_levels(s, forbid or [], "--forbid"),
                         venue=opt.parse_venues(s, venue or [], cs))
     result = find_frontier(s, sc, limits, solver, time_limit)
     emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")

@@ -73,7 +73,7 @@ def whatif(
     """The proposal with some dimensions changed, against the original: gains, flips, ratification."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, analysis.parse_settings(s, settings))), fmt, output)
+    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, dict(analysis.parse_levels(s, settings, "--set")))), fmt, output)
 
 
 @app.command()

@@ -3,6 +3,7 @@ package would do (what-if), and how two proposals differ (compare)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .checks import rule_violations
@@ -65,20 +66,21 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
                        tuple(profile.breaches(package)))
 
 
-def parse_settings(study: Study, settings: list[str]) -> dict[str, str]:
-    """'DIM=LEVEL' strings -> {dimension: level}, checked against the study."""
-    out = {}
-    for item in settings:
+def parse_levels(study: Study, items: Iterable[str], flag: str) -> tuple[tuple[str, str], ...]:
+    """'DIM=LEVEL' strings (or comma-separated lists of them) given to option `flag`, checked
+    against the study."""
+    out = []
+    for item in (part.strip() for text in items for part in text.split(",") if part.strip()):
         dim, sep, level = item.partition("=")
         if not sep:
-            raise AccordError(f"expected DIM=LEVEL, found '{item}'")
+            raise AccordError(f"{flag}: expected DIM=LEVEL, found '{item}'")
         if dim not in study.dimensions:
-            raise AccordError(f"unknown dimension '{dim}' (expected one of: {', '.join(study.dimensions)})")
+            raise AccordError(f"{flag}: unknown dimension '{dim}' (expected one of: {', '.join(study.dimensions)})")
         if level not in study.dimensions[dim].level_ids:
-            raise AccordError(f"unknown level '{level}' for dimension '{dim}' "
+            raise AccordError(f"{flag}: unknown level '{level}' for dimension '{dim}' "
                               f"(expected one of: {', '.join(study.dimensions[dim].level_ids)})")
-        out[dim] = level
-    return out
+        out.append((dim, level))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

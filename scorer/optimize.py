@@ -130,22 +130,6 @@ class Limits:
                        venue=tuple(x for x in self.venue if f"--venue {x[0]}={x[1].value}" in kept))
 
 
-def parse_levels(study: Study, items: Iterable[str], flag: str) -> tuple[tuple[str, str], ...]:
-    """'DIM=LEVEL' strings (or comma-separated lists of them), checked against the study."""
-    out = []
-    for item in (part.strip() for text in items for part in text.split(",") if part.strip()):
-        dim, sep, level = item.partition("=")
-        if not sep:
-            raise AccordError(f"{flag}: expected DIM=LEVEL, found '{item}'")
-        if dim not in study.dimensions:
-            raise AccordError(f"{flag}: unknown dimension '{dim}' (expected one of: {', '.join(study.dimensions)})")
-        if level not in study.dimensions[dim].level_ids:
-            raise AccordError(f"{flag}: unknown level '{level}' for dimension '{dim}' "
-                              f"(expected one of: {', '.join(study.dimensions[dim].level_ids)})")
-        out.append((dim, level))
-    return tuple(out)
-
-
 def parse_venues(study: Study, items: Iterable[str], countries: Sequence[str]) -> tuple[tuple[str, Venue], ...]:
     """'VENUE' (for every country in `countries`) or 'COUNTRY=VENUE' strings."""
     out = []
