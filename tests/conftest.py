@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 from pathlib import Path
 
@@ -35,3 +38,19 @@ def run(capsys, monkeypatch):
         return code, out, err
 
     return _run
+
+
+def assert_well_formed(fmt: str, out: str) -> None:
+    """The output parses as the format it claims to be."""
+    if fmt == "json":
+        json.loads(out)
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(out)))) >= 2
+    elif fmt == "html":
+        assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    elif fmt == "markdown":
+        assert "|" in out
+    elif fmt == "latex":
+        assert "\\begin{" in out
+    else:
+        assert out.strip()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import pytest
 
 from cli.app import app
-from conftest import MINI
+from conftest import MINI, assert_well_formed
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 TABLE_COMMANDS = [
@@ -36,14 +34,7 @@ def test_bare_accord_shows_help(run):
 def test_every_table_command_speaks_every_format(args, fmt, run):
     code, out, err = run(*args, "--study", MINI, "--format", fmt)
     assert code == 0, err
-    if fmt == "json":
-        json.loads(out)
-    elif fmt == "csv":
-        assert len(list(csv.reader(io.StringIO(out)))) >= 2
-    elif fmt == "html":
-        assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
-    elif fmt == "markdown":
-        assert "|" in out
+    assert_well_formed(fmt, out)
     assert out == run(*args, "--study", MINI, "--format", fmt)[1], "output must be deterministic"
 
 

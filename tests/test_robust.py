@@ -22,7 +22,7 @@ from scorer.ranking import METHODS, rank
 from scorer.ratification import coalition
 from scorer.sampling import compile_kernel, draw, evaluate, ranks, robust, robustness_json, scores
 
-from conftest import HERE, MINI
+from conftest import HERE, MINI, assert_well_formed
 
 RANGED = HERE / "fixtures" / "ranged"
 
@@ -189,6 +189,7 @@ def test_robust_speaks_every_format_deterministically(fmt, run):
     args = ("robust", "--study", RANGED, "--scenario", "alarm", "--samples", "500", "--format", fmt)
     code, out, err = run(*args)
     assert code == 0, err
+    assert_well_formed(fmt, out)
     assert out == run(*args)[1]
     assert err == ""  # no progress bar when standard error is not a terminal
 

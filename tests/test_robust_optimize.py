@@ -17,7 +17,7 @@ from scorer.ratification import coalition
 from scorer.robust_optimize import robust_optimize, signers
 from scorer.sampling import compile_kernel, draw
 
-from conftest import MINI
+from conftest import MINI, assert_well_formed
 from test_robust import RANGED
 
 
@@ -75,6 +75,7 @@ def test_solvers_agree_and_the_json_is_stable(run):
 def test_optimize_robust_speaks_every_format(fmt, run):
     code, out, err = run("optimize", "--robust", "10", "--study", MINI, "--format", fmt)
     assert code == 0, err
+    assert_well_formed(fmt, out)
     assert "robust" in out
 
 

@@ -13,7 +13,7 @@ from scorer.judgments import DOMAIN, apply_world, judgments
 from scorer.ratification import coalition
 from scorer.sensitivity import sensitivity
 
-from conftest import MINI
+from conftest import MINI, assert_well_formed
 from test_robust import RANGED, write_one
 
 
@@ -142,6 +142,7 @@ def test_sensitivity_speaks_every_format(fmt, run):
     args = ("sensitivity", "pilot_deal", "--study", RANGED, "--scenario", "alarm", "--format", fmt)
     code, out, err = run(*args)
     assert code == 0, err
+    assert_well_formed(fmt, out)
     assert out == run(*args)[1]
 
 
