@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -38,3 +41,31 @@ def emit(tables: Table | list[Table] | Report, fmt: Format, output: Path | None,
     else:
         write_atomic(output, text)
         typer.echo(f"wrote {output}", err=True)
+
+
+@contextmanager
+def progress(total: int, label: str, worth_from: int = 1) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error, only when it is a terminal and `total` reaches
+    `worth_from`; yields the bar's update function (None when there is no bar)."""
+    if total < worth_from or not sys.stderr.isatty():
+        yield None
+        return
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@contextmanager
+def stages(names: Sequence[str], label: str) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar over named stages, showing the one under way; None when not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with typer.progressbar(length=len(names), label=label, file=sys.stderr, item_show_func=lambda name: name) as bar:
+        started: list[str] = []
+
+        def begin(name: str) -> None:
+            bar.current_item = name
+            bar.update(1 if started else 0)
+            started.append(name)
+
+        yield begin

@@ -3,9 +3,6 @@ worlds) and sensitivity (stability intervals and the tornado of decisive judgmen
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated
 
@@ -17,7 +14,7 @@ from scorer.ranking import DEFAULT_METHOD
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, progress
 from .score_commands import MethodOpt
 
 PROGRESS_FROM = 200_000  # worlds; shorter runs finish before a bar is worth drawing
@@ -33,16 +30,6 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the random stream:
 DistOpt = Annotated[Distribution, typer.Option(
     "--dist", case_sensitive=False,
     help="How each ranged judgment is drawn: uniform within its range, or triangular peaking at its point value.")]
-
-
-@contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on standard error for long runs, only when standard error is a terminal."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield None
-        return
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @app.command()
@@ -61,7 +48,7 @@ def robust(
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    with progress(samples, "sampling worlds") as tick:
+    with progress(samples, "sampling worlds", PROGRESS_FROM) as tick:
         result = sample(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
     emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})")
 

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from scorer import analysis, reports
-from scorer.briefing import brief as build_brief
+from scorer.briefing import STAGES, brief as build_brief
 from scorer.loading import load_study
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, stages
 
 MethodOpt = Annotated[str, typer.Option(
     "--method", "-m", help=f"Ranking method: {', '.join(METHODS)}. support = influence-weighted share of "
@@ -97,4 +97,6 @@ def brief(
     """The briefing: ranking, matrix, ratification by country, pivotal actors, blockers and why."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(build_brief(s, sc, method), fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})")
+    with stages(STAGES, "briefing") as stage:
+        tables = build_brief(s, sc, method, stage)
+    emit(tables, fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})")

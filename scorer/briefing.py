@@ -3,6 +3,8 @@ main blockers and why, assembled as tables for one scenario."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .analysis import explain
 from .models import Scenario, Study
 from .ranking import DEFAULT_METHOD, rank
@@ -10,7 +12,14 @@ from .render import Table
 from .reports import blocker_reasons, matrix_table, rank_table
 
 
-def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD) -> list[Table]:
+STAGES = ("ranking", "frontier", "robustness")
+
+
+def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
+          stage: Callable[[str], None] | None = None) -> list[Table]:
+    """The briefing's tables; `stage` is told as each of STAGES begins (the last two take seconds)."""
+    stage = stage or (lambda name: None)
+    stage("ranking")
     rows = rank(study, scenario, method)
     assessments = [r.assessment for r in rows]
     ratification = [[a.proposal, k, v.venue.value if v.venue else "none", v.ratified, ", ".join(v.blocking)]
@@ -21,7 +30,7 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD) -> lis
         if not a.coalition.ratified:
             reasons += blocker_reasons(study, {s: explain(study, scenario, a.proposal, s)
                                               for s in a.coalition.blocking if s in a.coalition.stances})
-    return [
+    tables = [
         rank_table(rows, method, scenario.id),
         matrix_table(study, assessments, scenario.id),
         Table("ratification", "Ratification by country", ["proposal", "country", "venue", "ratified", "blocking"],
@@ -29,9 +38,11 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD) -> lis
         Table("pivotal", "Pivotal stakeholders (one change of mind flips the result)",
               ["proposal", "ratified", "pivotal"], pivotal),
         Table("blockers", "Main blockers and why", ["proposal", "blocker", "gain", "reservation", "why"], reasons),
-        *frontier_section(study, scenario),
-        robustness_section(study, scenario, method),
     ]
+    stage("frontier")
+    tables += frontier_section(study, scenario)
+    stage("robustness")
+    return tables + [robustness_section(study, scenario, method)]
 
 
 def frontier_section(study: Study, scenario: Scenario) -> list[Table]:

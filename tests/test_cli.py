@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 
 import pytest
 
@@ -96,10 +98,29 @@ def test_validate_ok_exit_0(run):
 def test_everyday_commands_do_not_load_the_solver_or_numpy():
     """`rank` must start fast: pulp and numpy are imported only by the commands that need them."""
     import subprocess
-    import sys
 
     code = ("import sys, io, contextlib; from cli.main import main\n"
             "with contextlib.redirect_stdout(io.StringIO()): main(['rank', '--study', sys.argv[1]])\n"
             "print(sorted(m for m in ('pulp', 'numpy', 'highspy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_brief_reports_its_slow_stages_on_a_terminal_only(monkeypatch):
+    from cli.common import stages
+    from scorer.briefing import STAGES, brief
+    from scorer.loading import load_study
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    study = load_study(MINI)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with stages(STAGES, "briefing") as stage:
+        assert stage is None
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with stages(STAGES, "briefing") as stage:
+        brief(study, study.scenario("calm"), stage=stage)
+    assert "frontier" in screen.getvalue() and "robustness" in screen.getvalue()

@@ -245,19 +245,20 @@ def test_the_scoring_commands_never_load_numpy():
 
 
 def test_progress_bar_only_on_a_terminal_and_long_runs(monkeypatch):
-    from cli.robust_commands import PROGRESS_FROM, progress
+    from cli.common import progress
+    from cli.robust_commands import PROGRESS_FROM
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    with progress(PROGRESS_FROM, "x") as tick:
+    with progress(PROGRESS_FROM, "x", PROGRESS_FROM) as tick:
         assert tick is None
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    with progress(PROGRESS_FROM - 1, "x") as tick:
+    with progress(PROGRESS_FROM - 1, "x", PROGRESS_FROM) as tick:
         assert tick is None
-    with progress(PROGRESS_FROM, "sampling") as tick:
+    with progress(PROGRESS_FROM, "sampling", PROGRESS_FROM) as tick:
         tick(PROGRESS_FROM)
     assert "sampling" in screen.getvalue()
