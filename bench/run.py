@@ -1,5 +1,8 @@
-"""Benchmarks, each reported as a ratio measured in this one run (the machines are shared and
-noisy, so absolute times mean little). Run: .venv/bin/python bench/run.py"""
+"""All the benchmarks, each reported as a ratio measured in this one run (the machines are shared
+and noisy, so absolute times mean little): the cold start of `accord rank` here, then
+bench/optimize.py and bench/robust.py.
+
+Run: .venv/bin/python bench/run.py [--quick]   (--quick: smaller optimiser runs, no 10M-world run)"""
 
 from __future__ import annotations
 
@@ -31,4 +34,9 @@ def bench_cold_rank() -> None:
 
 
 if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    print("== cold start", flush=True)
     bench_cold_rank()
+    for script, flags in (("optimize.py", ["--quick"]), ("robust.py", ["--skip-big"])):
+        print(f"== bench/{script}", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / script), *(flags if quick else [])], cwd=ROOT, check=True)
