@@ -5,7 +5,9 @@ proposals placed relative to it.
 
 Each step maximises the second country's floor while the first's must exceed the last point by
 `STEP`, then maximises the first's with the second's held: every point is Pareto-optimal and no
-frontier point is skipped (up to `STEP`).
+frontier point is skipped (up to `STEP`). Each package a solver returns is re-scored by the scoring
+code; where a solver met the step only within its own tolerance, the step grows tenfold (to
+`MAX_STEP` at most) for that point, and past that the frontier is reported as not proven complete.
 
 JSON contract of `accord frontier` (`-f json`):
 
@@ -31,10 +33,11 @@ import pulp
 from .errors import AccordError
 from .models import Scenario, Study
 from .optimize import (Limits, country_gain, default_solver, floor_variable, formulate, run, verify)
-from .ratification import Coalition, coalition, required_actors
-from .scoring import Package, stances
+from .ratification import Coalition, coalition
+from .scoring import Package
 
 STEP = 1e-6  # the next point must improve the first country's floor by at least this much
+MAX_STEP = 1e-3  # ... or by up to this much where the solver's tolerance swallows a smaller step
 TIE = 1e-9
 MAX_POINTS = 200
 
@@ -96,19 +99,31 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
 
     points: list[FrontierPoint] = []
     proven, ending = True, "infeasible"
-    eps.lowBound = eps.upBound = low
+    step = STEP
+
+    def gains_of(package: Package) -> dict[str, float]:
+        c = coalition(study, scenario, package, (a, b))
+        return {k: country_gain(study, c, package, k) for k in (a, b)}
+
     while len(points) < MAX_POINTS:
+        floor = points[-1].gains[a] + step if points else low
+        eps.lowBound = eps.upBound = floor
         hold.lowBound = hold.upBound = low
         form.prob.setObjective(pulp.lpSum([floor_b]))
         solved = run(form, solver, time_limit)
+        if solved.found and gains_of(form.package())[a] < floor - step / 2:
+            # The solver met the ε-constraint only within its feasibility tolerance (CBC: about
+            # 1e-6, whatever it is asked): step further, or give up proving the frontier complete.
+            if step >= MAX_STEP:
+                proven, ending = False, "not_solved"
+                break
+            step *= 10
+            continue
         if solved.found:
             proven = proven and solved.status == "optimal"
             # Hold the second country at its optimum as the scoring code computes it for the package
             # found (CBC reports values to eight digits only).
-            first = form.package()
-            gains = stances(study, scenario, first)
-            best_b = min((gains[x].gain if x in gains else -math.inf) for x in required_actors(study, first, b))
-            hold.lowBound = hold.upBound = best_b - TIE
+            hold.lowBound = hold.upBound = gains_of(form.package())[b] - TIE
             form.prob.setObjective(pulp.lpSum([floor_a]))
             solved = run(form, solver, time_limit)
         if not solved.found:
@@ -118,8 +133,8 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
         package = form.package()
         c = verify(study, scenario, package, limits)
         gains = {k: country_gain(study, c, package, k) for k in (a, b)}
+        step = STEP
         points.append(FrontierPoint(len(points) + 1, gains, package, c))
-        eps.lowBound = eps.upBound = gains[a] + STEP
     if not points:
         status = ending
     else:

@@ -9,8 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cli.main import main
+
+# Property tests replay the same examples on every run, so CI is deterministic; search afresh with
+# `pytest --hypothesis-profile=explore` (and add what it finds as a regression test).
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("ci")
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "mini"

@@ -322,11 +322,16 @@ def test_the_proposals_sit_where_they_should():
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_frontier_survives_a_false_infeasible_from_cbc_preprocessing(solver):
-    """Found by hypothesis: CBC 2.10's preprocessing called the second ε-step of this study
-    infeasible although the first step's package satisfies it."""
-    study = synthetic_study(3, 3, 8, seed=40866)
-    sc = study.scenarios["shifted"]
+@pytest.mark.parametrize("shape, seed, scenario", [
+    # CBC 2.10's preprocessing called the second ε-step infeasible although the first step's
+    # package satisfies it.
+    ((3, 3, 8), 40866, "shifted"),
+    # CBC met the ε-step of 1e-6 only within its tolerance, returning the last point again.
+    ((6, 2, 8), 11, "base"),
+])
+def test_frontier_survives_solver_tolerances_found_by_hypothesis(solver, shape, seed, scenario):
+    study = synthetic_study(*shape, seed=seed)
+    sc = study.scenarios[scenario]
     result = frontier(study, sc, solver=solver)
     assert result.status == "optimal"
     assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(
