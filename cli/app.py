@@ -10,8 +10,8 @@ app = typer.Typer(
     name="accord",
     help="Compare and score policy proposals for US-Mexico migration cooperation, with evidence.\n\n"
     "Every command reads a study: --study DIR, else the nearest folder upward holding accord.toml, "
-    "else the case shipped with accord. Exit codes: 0 ok, 1 a check found problems, 2 bad input "
-    "or usage, 3 internal error.",
+    "else the case shipped with accord. Exit codes: 0 ok, 1 a check found problems (validate) or no "
+    "package exists (optimize, unlock, frontier), 2 bad input or usage, 3 internal error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

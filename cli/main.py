@@ -1,5 +1,5 @@
 """Entry point: runs the Typer app and turns library errors into messages and exit codes
-(0 ok, 1 a check found problems, 2 bad input or usage, 3 internal error)."""
+(0 ok, 1 a check found problems or no package exists, 2 bad input or usage, 3 internal error)."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def robust(
 def sensitivity(
     proposal: Annotated[str, typer.Argument(help="Proposal id.")],
     top: Annotated[int, typer.Option(
-        "--top", help="Rows of the stability table to show, nearest to flipping first (0: all; JSON has all).")] = 20,
+        "--top", min=0, help="Rows of the stability table to show, nearest to flipping first (0: all; JSON has all).")] = 20,
     ranged_only: Annotated[bool, typer.Option(
         "--ranged-only", help="Only the judgments given a plausible range.")] = False,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
