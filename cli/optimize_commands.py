@@ -3,7 +3,7 @@ is imported inside each command, so the scoring commands never load it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -13,6 +13,10 @@ from scorer.scoring import resolve_scenario
 
 from .app import app
 from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+
+if TYPE_CHECKING:  # the optimiser imports PuLP
+    from scorer.models import Study
+    from scorer.optimize import Limits
 
 CountriesOpt = Annotated[str, typer.Option(
     "--countries", metavar="US,MX", help="Countries that must ratify, comma-separated.")]
@@ -34,6 +38,17 @@ VenueOpt = Annotated[Optional[list[str]], typer.Option(
 
 def _split(items: list[str] | None) -> tuple[str, ...]:
     return tuple(x.strip() for item in items or [] for x in item.split(",") if x.strip())
+
+
+def _limits(study: Study, countries: str, fix: list[str] | None, forbid: list[str] | None,
+            venue: list[str] | None, require: list[str] | None = None) -> Limits:
+    """The search limits the options describe, checked against the study."""
+    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for the optimiser's commands)
+
+    cs = _split([countries])
+    return opt.Limits(countries=cs, require=_split(require), fix=analysis.parse_levels(study, fix or [], "--fix"),
+                      forbid=analysis.parse_levels(study, forbid or [], "--forbid"),
+                      venue=opt.parse_venues(study, venue or [], cs))
 
 
 @app.command()
@@ -63,10 +78,7 @@ def optimize(
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    cs = _split([countries])
-    limits = opt.Limits(countries=cs, require=_split(require), fix=analysis.parse_levels(s, fix or [], "--fix"),
-                        forbid=analysis.parse_levels(s, forbid or [], "--forbid"),
-                        venue=opt.parse_venues(s, venue or [], cs))
+    limits = _limits(s, countries, fix, forbid, venue, require)
     if robust is not None:
         from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
 
@@ -118,17 +130,12 @@ def frontier(
 ) -> None:
     """The Pareto frontier between two countries' ratifying coalitions (the worst gain within each)
     over ratifiable packages, and where the proposals sit relative to it; HTML adds a chart."""
-    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for this command)
-    from scorer.frontier import frontier as find_frontier  # noqa: PLC0415
+    from scorer.frontier import frontier as find_frontier  # noqa: PLC0415  (PuLP loads only for this command)
     from scorer.optimize_reports import frontier_report  # noqa: PLC0415
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    cs = _split([countries])
-    limits = opt.Limits(countries=cs, fix=analysis.parse_levels(s, fix or [], "--fix"),
-                        forbid=analysis.parse_levels(s, forbid or [], "--forbid"),
-                        venue=opt.parse_venues(s, venue or [], cs))
-    result = find_frontier(s, sc, limits, solver, time_limit)
+    result = find_frontier(s, sc, _limits(s, countries, fix, forbid, venue), solver, time_limit)
     emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")
     if not result.points:
         raise typer.Exit(1)

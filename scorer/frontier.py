@@ -32,8 +32,8 @@ import pulp
 
 from .errors import AccordError
 from .models import Scenario, Study
-from .optimize import (Limits, country_gain, default_solver, floor_variable, formulate, run, verify)
-from .ratification import Coalition, coalition
+from .optimize import Limits, default_solver, floor_variable, formulate, run, verify
+from .ratification import Coalition, coalition, country_gain
 from .scoring import Package
 
 STEP = 1e-6  # the next point must improve the first country's floor by at least this much
@@ -101,29 +101,27 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     proven, ending = True, "infeasible"
     step = STEP
 
-    def gains_of(package: Package) -> dict[str, float]:
-        c = coalition(study, scenario, package, (a, b))
-        return {k: country_gain(study, c, package, k) for k in (a, b)}
-
     while len(points) < MAX_POINTS:
         floor = points[-1].gains[a] + step if points else low
         eps.lowBound = eps.upBound = floor
         hold.lowBound = hold.upBound = low
         form.prob.setObjective(pulp.lpSum([floor_b]))
         solved = run(form, solver, time_limit)
-        if solved.found and gains_of(form.package())[a] < floor - step / 2:
-            # The solver met the ε-constraint only within its feasibility tolerance (CBC: about
-            # 1e-6, whatever it is asked): step further, or give up proving the frontier complete.
-            if step >= MAX_STEP:
-                proven, ending = False, "not_solved"
-                break
-            step *= 10
-            continue
         if solved.found:
+            first = form.package()
+            first_gains = country_gains(study, coalition(study, scenario, first, (a, b)), first, (a, b))
+            if first_gains[a] < floor - step / 2:
+                # The solver met the ε-constraint only within its feasibility tolerance (CBC: about
+                # 1e-6, whatever it is asked): step further, or give up proving the frontier complete.
+                if step >= MAX_STEP:
+                    proven, ending = False, "not_solved"
+                    break
+                step *= 10
+                continue
             proven = proven and solved.status == "optimal"
             # Hold the second country at its optimum as the scoring code computes it for the package
             # found (CBC reports values to eight digits only).
-            hold.lowBound = hold.upBound = gains_of(form.package())[b] - TIE
+            hold.lowBound = hold.upBound = first_gains[b] - TIE
             form.prob.setObjective(pulp.lpSum([floor_a]))
             solved = run(form, solver, time_limit)
         if not solved.found:
@@ -132,9 +130,8 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
         proven = proven and solved.status == "optimal"
         package = form.package()
         c = verify(study, scenario, package, limits)
-        gains = {k: country_gain(study, c, package, k) for k in (a, b)}
         step = STEP
-        points.append(FrontierPoint(len(points) + 1, gains, package, c))
+        points.append(FrontierPoint(len(points) + 1, country_gains(study, c, package, (a, b)), package, c))
     if not points:
         status = ending
     else:
@@ -144,11 +141,16 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
                     time.perf_counter() - start)
 
 
+def country_gains(study: Study, c: Coalition, package: Package, countries: tuple[str, ...]) -> dict[str, float]:
+    """Each country's worst gain among the actors its venue requires."""
+    return {k: country_gain(study, c, package, k) for k in countries}
+
+
 def place(study: Study, scenario: Scenario, countries: tuple[str, str], points: list[FrontierPoint],
           proposal_id: str) -> Placement:
     package = study.package(proposal_id)
     c = coalition(study, scenario, package, countries)
-    gains = {k: country_gain(study, c, package, k) for k in countries}
+    gains = country_gains(study, c, package, countries)
     if not all(math.isfinite(g) for g in gains.values()):
         return Placement(proposal_id, c.ratified, gains, "beyond", None, None)
     better = [p for p in points if all(p.gains[k] >= gains[k] - TIE for k in countries)]

@@ -42,7 +42,7 @@ import pulp
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Study, Scenario, Venue
-from .ratification import (SEAT_EPSILON, Coalition, coalition, majority_party, required_actors, seat_shares,
+from .ratification import (SEAT_EPSILON, Coalition, coalition, country_gain, majority_party, seat_shares,
                            venue_needed)
 from .scoring import Package, Profile, profiles, status_quo
 
@@ -462,12 +462,6 @@ def run(form: Formulation, solver: str, time_limit: float | None) -> Solve:
 
 
 # --- checking and scoring what the solver returns --------------------------------------------------
-
-
-def country_gain(study: Study, c: Coalition, package: Package, country: str) -> float:
-    """The worst gain among the actors the country's venue requires (-inf if one is absent)."""
-    actors = required_actors(study, package, country)
-    return min((c.stances[a].gain if a in c.stances else -math.inf) for a in actors) if actors else math.inf
 
 
 def objective_value(study: Study, objective: Objective, countries: Sequence[str], package: Package,

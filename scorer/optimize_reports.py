@@ -43,6 +43,12 @@ def changes_of(study: Study, package: Package) -> dict[str, str]:
     return {d: lv for d, lv in package.items() if lv != base[d]}
 
 
+def changes_json(study: Study, package: Package) -> dict[str, dict[str, str]]:
+    """The dimensions the package moves off the status quo: {dimension: {"from", "to"}}."""
+    base = status_quo(study)
+    return {d: {"from": base[d], "to": lv} for d, lv in changes_of(study, package).items()}
+
+
 def pillar_names(study: Study) -> dict[str, str]:
     """Dimension -> the pillar name the study's proposals most often put it under."""
     seen: dict[str, Counter] = {}
@@ -101,7 +107,7 @@ def found_json(study: Study, f: Found) -> dict:
     return {"rank": f.rank, "package": dict(f.package), "ratified": f.coalition.ratified,
             "objective": _r(f.objective), "status": f.status, "gap": f.gap,
             "countries": _countries_json(f.coalition), "accepts": accepting(f.coalition),
-            "changes": {d: {"from": status_quo(study)[d], "to": lv} for d, lv in changes_of(study, f.package).items()}}
+            "changes": changes_json(study, f.package)}
 
 
 def diagnosis_json(study: Study, d: Diagnosis | None) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import aggregation
 from .errors import AccordError
 from .models import Scenario, Study
-from .ratification import Coalition, coalition, required_actors
+from .ratification import Coalition, coalition, country_gain
 from .scoring import resolve_proposal
 
 METHODS = ("support", "welfare", "maximin", "nash", "topsis")
@@ -33,8 +33,7 @@ class Assessment:
 
     def country_gain(self, study: Study, country: str) -> float:
         """The worst gain among the actors the country's venue requires (its ratifying coalition)."""
-        package = study.package(self.proposal)
-        return min(self.gains.get(a, -math.inf) for a in required_actors(study, package, country))
+        return country_gain(study, self.coalition, study.package(self.proposal), country)
 
 
 def assess(study: Study, scenario: Scenario, proposal_id: str) -> Assessment:

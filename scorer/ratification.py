@@ -8,6 +8,7 @@ when every country it involves ratifies."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -128,6 +129,13 @@ class Coalition:
     @property
     def blocking(self) -> list[str]:
         return sorted({b for v in self.countries.values() for b in v.blocking})
+
+
+def country_gain(study: Study, c: Coalition, package: Package, country: str) -> float:
+    """The worst gain among the actors the country's venue requires, its ratifying coalition
+    (-inf if one is absent, inf if none is required)."""
+    actors = required_actors(study, package, country)
+    return min((c.stances[a].gain if a in c.stances else -math.inf) for a in actors) if actors else math.inf
 
 
 def coalition(study: Study, scenario: Scenario, package: Package, countries: Iterable[str]) -> Coalition:

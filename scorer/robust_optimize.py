@@ -43,7 +43,7 @@ from .checks import rule_violations
 from .errors import AccordError
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .models import Scenario, Study, Venue
-from .optimize_reports import changes_of, pillars_json, provision_rows
+from .optimize_reports import changes_json, changes_of, pillars_json, provision_rows
 from .ratification import SEAT_EPSILON, coalition, majority_party, seat_shares
 from .render import Report, Table
 from .sampling import compile_kernel, draw, ratified_counts, reservations, weights
@@ -237,9 +237,7 @@ def _candidate_json(study: Study, c: Candidate | None, r: RobustSearch) -> dict 
     if c is None:
         return None
     p = c.out_of_sample / r.fresh_worlds
-    changes = changes_of(study, c.package)
-    base = status_quo(study)
-    return {"package": c.package, "changes": {d: {"from": base[d], "to": lv} for d, lv in changes.items()},
+    return {"package": c.package, "changes": changes_json(study, c.package),
             "pillars": pillars_json(study, c.package), "ratified_at_point": c.ratified_at_point,
             "signed_at_point": c.signed_at_point, "in_sample": _share(c.in_sample, r.worlds),
             "out_of_sample": _share(c.out_of_sample, r.fresh_worlds),

@@ -36,7 +36,7 @@ from .models import Scenario, Study
 from .ranking import DEFAULT_METHOD, METHODS, rank
 from .ratification import SEAT_EPSILON, majority_party, required_actors, seat_shares, venue_needed
 from .render import Report, Table
-from .scoring import Package, concern_values, status_quo
+from .scoring import Package, concern_values, salience_multipliers, status_quo
 
 ACCEPT_TOLERANCE = 1e-12  # as in scoring.Stance.accepts
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
@@ -175,12 +175,9 @@ def compile_kernel(study: Study, scenario: Scenario,
         for ls in sh.red_lines:
             members = study.dimensions[ls.dimension].members(ls)
             breach[i] |= [pkg[ls.dimension] in members for pkg in packages[:-1]]
-    for k, shift in enumerate(scenario.salience):
-        if k in ranged_shifts:
-            continue
-        for i, s in enumerate(sids):
-            if not shift.stakeholders or s in shift.stakeholders:
-                multiplier[i, dindex[shift.dimension]] *= shift.multiplier
+    for i, s in enumerate(sids):
+        for d, m in salience_multipliers(scenario, s, ranged_shifts).items():
+            multiplier[i, dindex[d]] = m
     reservation = np.array([margins.get(s, sh.reservation) for s, sh in study.stakeholders.items()], dtype=float)
 
     sal, mult, res = [], [], []

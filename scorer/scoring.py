@@ -8,6 +8,7 @@ touches none of its red lines."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .errors import AccordError
@@ -48,10 +49,12 @@ class Profile:
         return [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
 
 
-def salience_multipliers(scenario: Scenario, stakeholder_id: str) -> dict[str, float]:
+def salience_multipliers(scenario: Scenario, stakeholder_id: str, skip: Collection[int] = ()) -> dict[str, float]:
+    """Per dimension, the product of the scenario's multipliers on this stakeholder's salience
+    (the shifts at the indices in `skip` left out)."""
     out: dict[str, float] = {}
-    for shift in scenario.salience:
-        if not shift.stakeholders or stakeholder_id in shift.stakeholders:
+    for i, shift in enumerate(scenario.salience):
+        if i not in skip and (not shift.stakeholders or stakeholder_id in shift.stakeholders):
             out[shift.dimension] = out.get(shift.dimension, 1.0) * shift.multiplier
     return out
 

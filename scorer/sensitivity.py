@@ -33,19 +33,10 @@ from .judgments import DOMAIN, Judgment, judgments
 from .models import Scenario, Study
 from .ratification import Coalition, coalition, ratified
 from .render import Report, Table
-from .scoring import Package, Profile, profiles, resolve_proposal, status_quo
+from .scoring import Package, Profile, profiles, resolve_proposal, salience_multipliers, status_quo
 
 
 # --- the closed form ------------------------------------------------------------------------
-
-
-def _shift_product(scenario: Scenario, stakeholder: str, dimension: str, skip: int | None) -> float:
-    """The product of the scenario's multipliers on (stakeholder, dimension), one shift left out."""
-    out = 1.0
-    for i, shift in enumerate(scenario.salience):
-        if i != skip and shift.dimension == dimension and (not shift.stakeholders or stakeholder in shift.stakeholders):
-            out *= shift.multiplier
-    return out
 
 
 def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: Judgment, stakeholder: str,
@@ -65,13 +56,14 @@ def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: 
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
         slope = profile.weights[d] * sign
         return gain - r - slope * judgment.point, slope
-    raw = {k: c.salience * _shift_product(scenario, stakeholder, k, None) for k, c in sh.concerns.items()}
+    shifts = salience_multipliers(scenario, stakeholder)
+    raw = {k: c.salience * shifts.get(k, 1.0) for k, c in sh.concerns.items()}
     A = sum(raw[k] * delta[k] for k in raw if k != d)
     B = sum(raw[k] for k in raw if k != d)
     if judgment.kind == "salience":
-        per_unit = _shift_product(scenario, stakeholder, d, None)
+        per_unit = shifts.get(d, 1.0)
     else:  # a multiplier: the rest of the raw weight on d is the salience times the other shifts
-        per_unit = sh.concerns[d].salience * _shift_product(scenario, stakeholder, d, judgment.shift)
+        per_unit = sh.concerns[d].salience * salience_multipliers(scenario, stakeholder, {judgment.shift}).get(d, 1.0)
     return A - r * B, per_unit * (delta[d] - r)
 
 
@@ -283,7 +275,7 @@ def sensitivity_report(sens: Sensitivity, top: int = 20) -> Report:
     """The tornado of crossing judgments, then the stability of each judgment for each
     stakeholder, nearest to flipping first (`top` rows shown; 0: all; the JSON has all)."""
     verdict = "ratified" if sens.ratified else "not ratified"
-    tornado = [[st.judgment.id, st.judgment.point, f"[{st.judgment.low:.3f}, {st.judgment.high:.3f}]",
+    tornado = [[st.judgment.id, st.judgment.point, _interval_text((st.judgment.low, st.judgment.high)),
                 _flips_text(st), ", ".join(f"{x:.3f}" for x in st.ratification_flips
                                            if st.judgment.low < x < st.judgment.high),
                 st.ratification_share, st.decisiveness[1], _bar(st)] for st in sens.tornado]
@@ -292,7 +284,7 @@ def sensitivity_report(sens: Sensitivity, top: int = 20) -> Report:
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     shown = rows if top <= 0 else rows[:top]
     stability_rows = [[s.stakeholder, st.judgment.id, st.judgment.point,
-                       f"[{st.judgment.low:.3f}, {st.judgment.high:.3f}]",
+                       _interval_text((st.judgment.low, st.judgment.high)),
                        "red line" if s.red_line else s.accepts, s.flip, _interval_text(s.interval), s.distance,
                        _interval_text(st.ratification_interval)] for _, _, _, st, s in shown]
     notes = [f"showing {len(shown)} of {len(rows)}; --top 0 shows all"] if len(shown) < len(rows) else []
