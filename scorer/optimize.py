@@ -32,9 +32,12 @@ The top-level package fields describe the best package; `packages` lists all `--
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import pulp
@@ -423,19 +426,36 @@ def _solver(name: str, time_limit: float | None, check: bool = True, preprocess:
     return None
 
 
+@contextmanager
+def stdout_guarded() -> Iterator[None]:
+    """File descriptor 1 points at the null device while a solver runs: HiGHS (1.16) prints its
+    banner there from C++, past any `msg=False`, and would corrupt the JSON a user pipes on."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def run(form: Formulation, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands; never uses PuLP's default solver."""
     start = time.perf_counter()
-    form.prob.solve(_solver(solver, time_limit))
-    if solver == "cbc" and form.prob.status == pulp.LpStatusInfeasible:
-        # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
-        # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
-        # CBC then stops before writing a solution file when its bound tightening already proves
-        # infeasibility, which PuLP reports as an error; the first verdict stands.
-        try:
-            form.prob.solve(_solver(solver, time_limit, preprocess=False))
-        except pulp.PulpSolverError:
-            pass
+    with stdout_guarded():
+        form.prob.solve(_solver(solver, time_limit))
+        if solver == "cbc" and form.prob.status == pulp.LpStatusInfeasible:
+            # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
+            # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
+            # CBC then stops before writing a solution file when its bound tightening already proves
+            # infeasibility, which PuLP reports as an error; the first verdict stands.
+            try:
+                form.prob.solve(_solver(solver, time_limit, preprocess=False))
+            except pulp.PulpSolverError:
+                pass
     seconds = time.perf_counter() - start
     sol = form.prob.sol_status
     if sol == pulp.LpSolutionOptimal:
