@@ -7,19 +7,21 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from scorer import analysis
+from scorer.errors import AccordError
+from scorer.limits import Limits, ratifying_countries
 from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
 from .app import app
 from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .parsing import parse_levels, parse_objective, parse_venues, split
 
-if TYPE_CHECKING:  # the optimiser imports PuLP
+if TYPE_CHECKING:
     from scorer.models import Study
-    from scorer.optimize import Limits
 
-CountriesOpt = Annotated[str, typer.Option(
-    "--countries", metavar="US,MX", help="Countries that must ratify, comma-separated.")]
+CountriesOpt = Annotated[Optional[str], typer.Option(
+    "--countries", metavar="US,MX", show_default=False,
+    help="Countries that must ratify, comma-separated. Default: every country of the study that can ratify.")]
 SolverOpt = Annotated[Optional[str], typer.Option(
     "--solver", metavar="SOLVER", show_default=False,
     help="MILP solver: highs or cbc. Default: highs when installed (the faster in bench/optimize.py), else cbc.")]
@@ -36,19 +38,14 @@ VenueOpt = Annotated[Optional[list[str]], typer.Option(
     "(what can be done without Congress? --venue us=executive).")]
 
 
-def _split(items: list[str] | None) -> tuple[str, ...]:
-    return tuple(x.strip() for item in items or [] for x in item.split(",") if x.strip())
-
-
-def _limits(study: Study, countries: str, fix: list[str] | None, forbid: list[str] | None,
+def _limits(study: Study, countries: str | None, fix: list[str] | None, forbid: list[str] | None,
             venue: list[str] | None, require: list[str] | None = None) -> Limits:
-    """The search limits the options describe, checked against the study."""
-    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for the optimiser's commands)
-
-    cs = _split([countries])
-    return opt.Limits(countries=cs, require=_split(require), fix=analysis.parse_levels(study, fix or [], "--fix"),
-                      forbid=analysis.parse_levels(study, forbid or [], "--forbid"),
-                      venue=opt.parse_venues(study, venue or [], cs))
+    """The search limits the options describe (the library checks them against the study)."""
+    named = split([countries]) if countries is not None else ratifying_countries(study)
+    if countries is not None and not named:
+        raise AccordError("--countries: name at least one country, e.g. --countries us,mx")
+    return Limits(countries=named, require=split(require), fix=parse_levels(study, fix, "--fix"),
+                  forbid=parse_levels(study, forbid, "--forbid"), venue=parse_venues(venue, named))
 
 
 @app.command()
@@ -62,7 +59,7 @@ def optimize(
         "--require", metavar="ACTOR", show_default=False,
         help="Stakeholder who must accept as well; repeat or comma-separate.")] = None,
     fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
-    countries: CountriesOpt = "us,mx",
+    countries: CountriesOpt = None,
     top: Annotated[int, typer.Option("--top", metavar="K", help="The K best distinct packages.", min=1)] = 1,
     robust: Annotated[Optional[int], typer.Option(
         "--robust", metavar="N", min=1, show_default=False,
@@ -73,7 +70,7 @@ def optimize(
 ) -> None:
     """The best package every ratifying coalition accepts, found exactly (MILP); when none exists,
     who cannot be satisfied together and the package that comes closest (exit code 1)."""
-    from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for this command)
+    from scorer.optimize import optimize as find_packages  # noqa: PLC0415  (PuLP loads only for this command)
     from scorer.optimize_reports import search_report  # noqa: PLC0415
 
     s = load_study(study)
@@ -82,12 +79,12 @@ def optimize(
     if robust is not None:
         from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
 
-        found = robust_optimize(s, sc, robust, opt.parse_objective(objective), limits, solver, time_limit)
+        found = robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
         emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
         if found.robust is None:
             raise typer.Exit(1)
         return
-    result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
+    result = find_packages(s, sc, parse_objective(objective), limits, top, solver, time_limit)
     emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
     if not result.packages:
         raise typer.Exit(1)
@@ -115,7 +112,7 @@ def unlock(
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    result = find_unlock(s, sc, proposal, cost, _split(for_), concessions_only, top, solver, time_limit)
+    result = find_unlock(s, sc, proposal, cost, split(for_), concessions_only, top, solver, time_limit)
     emit(unlock_report(s, result), fmt, output, title=f"accord unlock {proposal} ({sc.id})")
     if result.status != "already" and not result.alternatives:
         raise typer.Exit(1)
@@ -124,7 +121,7 @@ def unlock(
 @app.command()
 def frontier(
     fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
-    countries: CountriesOpt = "us,mx",
+    countries: CountriesOpt = None,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:

@@ -14,6 +14,7 @@ from scorer.scoring import resolve_scenario
 
 from .app import app
 from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, stages
+from .parsing import parse_levels
 
 MethodOpt = Annotated[str, typer.Option(
     "--method", "-m", help=f"Ranking method: {', '.join(METHODS)}. support = influence-weighted share of "
@@ -27,7 +28,7 @@ def rank(
         "--ignore-ratification", help="Rank by score alone, not ratified proposals first.")] = False,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """Rank the proposals, with venue and ratification per country, supporters and blockers."""
+    """Rank the proposals, with venue and ratification per country, who accepts and who blocks."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     emit(reports.rank_table(rank_proposals(s, sc, method, ignore_ratification), method, sc.id), fmt, output)
@@ -73,7 +74,7 @@ def whatif(
     """The proposal with some dimensions changed, against the original: gains, flips, ratification."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, dict(analysis.parse_levels(s, settings, "--set")))), fmt, output)
+    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, dict(parse_levels(s, settings, "--set")))), fmt, output)
 
 
 @app.command()

@@ -3,14 +3,14 @@ package would do (what-if), and how two proposals differ (compare)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Scenario, Study
 from .ratification import Coalition, coalition
-from .scoring import Package, profiles, resolve_proposal, salience_multipliers, status_quo
+from .compiled import ACCEPT_TOLERANCE, compiled
+from .scoring import Package, resolve_proposal, status_quo
 
 
 @dataclass(frozen=True)
@@ -37,50 +37,34 @@ class Explanation:
     contributions: tuple[Contribution, ...]
     gain: float
     reservation: float
-    breaches: tuple[str, ...]
+    touched: tuple[str, ...]  # red lines touched
 
     @property
     def accepts(self) -> bool:
-        return self.gain - self.reservation >= -1e-12 and not self.breaches
+        return self.gain - self.reservation >= -ACCEPT_TOLERANCE and not self.touched
 
 
 def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: str) -> Explanation:
     """Per-dimension contributions to one stakeholder's gain, largest first, with their evidence."""
     package = resolve_proposal(study, proposal_id)
-    present = profiles(study, scenario)
+    model = compiled(study, scenario)
+    present = model.profiles
     if stakeholder_id not in study.stakeholders:
         raise AccordError(f"unknown stakeholder '{stakeholder_id}' (expected one of: {', '.join(study.stakeholders)})")
     if stakeholder_id not in present:
         raise AccordError(f"stakeholder '{stakeholder_id}' is absent in scenario '{scenario.id}'")
     profile = present[stakeholder_id]
     concern = study.stakeholders[stakeholder_id].concerns
-    shifted = salience_multipliers(scenario, stakeholder_id)
+    shifted = model.shifts(stakeholder_id)
     shift_evidence = {s.dimension: tuple(s.evidence) for s in scenario.salience if s.dimension in shifted}
-    base = status_quo(study)
+    base = model.status_quo
     rows = [Contribution(d, w, package[d], profile.values[d][package[d]], base[d], profile.values[d][base[d]],
                          tuple(concern[d].evidence) + shift_evidence.get(d, ()))
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
     gain = sum(c.contribution for c in rows)
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.breaches(package)))
-
-
-def parse_levels(study: Study, items: Iterable[str], flag: str) -> tuple[tuple[str, str], ...]:
-    """'DIM=LEVEL' strings (or comma-separated lists of them) given to option `flag`, checked
-    against the study."""
-    out = []
-    for item in (part.strip() for text in items for part in text.split(",") if part.strip()):
-        dim, sep, level = item.partition("=")
-        if not sep:
-            raise AccordError(f"{flag}: expected DIM=LEVEL, found '{item}'")
-        if dim not in study.dimensions:
-            raise AccordError(f"{flag}: unknown dimension '{dim}' (expected one of: {', '.join(study.dimensions)})")
-        if level not in study.dimensions[dim].level_ids:
-            raise AccordError(f"{flag}: unknown level '{level}' for dimension '{dim}' "
-                              f"(expected one of: {', '.join(study.dimensions[dim].level_ids)})")
-        out.append((dim, level))
-    return tuple(out)
+                       tuple(profile.touched(package)))
 
 
 @dataclass(frozen=True)

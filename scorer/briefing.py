@@ -49,11 +49,10 @@ def frontier_section(study: Study, scenario: Scenario) -> list[Table]:
     """The US-Mexico frontier with the proposals placed on it (the HTML shows a chart); empty when
     the study has fewer than two ratifying countries. PuLP loads only here, not for `rank`."""
     from .frontier import frontier  # noqa: PLC0415
-    from .optimize import DEFAULT_COUNTRIES, Limits  # noqa: PLC0415
+    from .limits import Limits, ratifying_countries  # noqa: PLC0415
     from .optimize_reports import frontier_tables  # noqa: PLC0415
 
-    ratifying = [c for c, country in study.institutions.countries.items() if country.ratifies]
-    countries = DEFAULT_COUNTRIES if set(DEFAULT_COUNTRIES) <= set(ratifying) else tuple(ratifying[:2])
+    countries = ratifying_countries(study)[:2]
     if len(countries) < 2:
         return []
     return frontier_tables(study, frontier(study, scenario, Limits(countries=countries)))

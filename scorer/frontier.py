@@ -11,12 +11,14 @@ code; where a solver met the step only within its own tolerance, the step grows 
 
 JSON contract of `accord frontier` (`-f json`):
 
-    {"scenario": str, "countries": [A, B], "status": "optimal" | "feasible" | "infeasible" | "not_solved",
+    {"scenario": str, "countries": [A, B], "status": "optimal" | "feasible" | "partial" (stopped at
+     MAX_POINTS) | "infeasible" | "not_solved",
      "solver": str,
      "points": [{"point": int, "gains": {A: float, B: float}, "venues": {country: venue},
                  "package": {dimension: level}, "changes": {dimension: level}, "proposals": [id]}],
      "proposals": [{"proposal": str, "ratified": bool, "gains": {A: float | null, B: float | null},
-                    "position": "on the frontier" | "inside" | "beyond", "point": int | null,
+                    "position": "on the frontier" | "inside" | "beyond" | "not computed" (frontier not
+                    traced to its end), "point": int | null,
                     "headroom": {A: float, B: float} | null}]}
 
 `point` of a proposal is the frontier point equal to it (on) or the one that improves it most evenly
@@ -28,13 +30,14 @@ import math
 import time
 from dataclasses import dataclass
 
-import pulp
-
+from .compiled import Package, compiled
 from .errors import AccordError
+from .limits import Limits, resolve_limits
+from .milp import floor_variable, formulate, maximise
 from .models import Scenario, Study
-from .optimize import Limits, default_solver, floor_variable, formulate, run, verify
+from .optimize import verify
 from .ratification import Coalition, coalition, country_gain
-from .scoring import Package
+from .solver import default_solver, run
 
 STEP = 1e-6  # the next point must improve the first country's floor by at least this much
 MAX_STEP = 1e-3  # ... or by up to this much where the solver's tolerance swallows a smaller step
@@ -78,6 +81,7 @@ class Frontier:
 def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver: str | None = None,
              time_limit: float | None = None) -> Frontier:
     """The frontier between the two countries of `limits.countries`, first country's gain rising."""
+    limits = resolve_limits(study, limits)
     if len(limits.countries) != 2:
         raise AccordError(f"the frontier needs exactly two countries, found {len(limits.countries)}: "
                           f"{', '.join(limits.countries)}")
@@ -86,7 +90,8 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     solver = solver or default_solver()
     start = time.perf_counter()
     a, b = limits.countries
-    form = formulate(study, scenario, limits)
+    model = compiled(study, scenario)
+    form = formulate(model, limits)
     floor_a = floor_variable(form, [a], f"worst_gain_{a}")
     floor_b = floor_variable(form, [b], f"worst_gain_{b}")
     # The ε-constraint and the hold on the second country go through bounds on these two variables.
@@ -94,7 +99,6 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     hold = form.prob.add_variable("hold", lowBound=None, upBound=None)
     form.add(floor_a >= eps, f"frontier_floor_{a}")
     form.add(floor_b >= hold, f"frontier_hold_{b}")
-    form.prob.sense = pulp.LpMaximize
     low = min(form.bounds[s][0] for s in form.bounds) - 1.0
 
     points: list[FrontierPoint] = []
@@ -105,8 +109,8 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
         floor = points[-1].gains[a] + step if points else low
         eps.lowBound = eps.upBound = floor
         hold.lowBound = hold.upBound = low
-        form.prob.setObjective(pulp.lpSum([floor_b]))
-        solved = run(form, solver, time_limit)
+        maximise(form, floor_b)
+        solved = run(form.prob, solver, time_limit)
         if solved.found:
             first = form.package()
             first_gains = country_gains(study, coalition(study, scenario, first, (a, b)), first, (a, b))
@@ -122,22 +126,24 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
             # Hold the second country at its optimum as the scoring code computes it for the package
             # found (CBC reports values to eight digits only).
             hold.lowBound = hold.upBound = first_gains[b] - TIE
-            form.prob.setObjective(pulp.lpSum([floor_a]))
-            solved = run(form, solver, time_limit)
+            maximise(form, floor_a)
+            solved = run(form.prob, solver, time_limit)
         if not solved.found:
             ending = solved.status
             break
         proven = proven and solved.status == "optimal"
         package = form.package()
-        c = verify(study, scenario, package, limits)
+        c = verify(model, package, limits)
         step = STEP
         points.append(FrontierPoint(len(points) + 1, country_gains(study, c, package, (a, b)), package, c))
     if not points:
         status = ending
     else:
         status = "optimal" if proven and ending == "infeasible" else "feasible"
+    if len(points) >= MAX_POINTS:
+        status = "partial"  # stopped at the point cap: more points may lie beyond the last
     return Frontier(scenario.id, (a, b), solver, status, tuple(points),
-                    tuple(place(study, scenario, (a, b), points, p) for p in study.proposals),
+                    tuple(place(study, scenario, (a, b), points, p, status == "optimal") for p in study.proposals),
                     time.perf_counter() - start)
 
 
@@ -147,12 +153,15 @@ def country_gains(study: Study, c: Coalition, package: Package, countries: tuple
 
 
 def place(study: Study, scenario: Scenario, countries: tuple[str, str], points: list[FrontierPoint],
-          proposal_id: str) -> Placement:
+          proposal_id: str, complete: bool = True) -> Placement:
+    """Where the proposal sits; "not computed" instead of "beyond" when the frontier was not
+    traced to its end (a time limit or the point cap), so nothing is known beyond its last point."""
     package = study.package(proposal_id)
     c = coalition(study, scenario, package, countries)
     gains = country_gains(study, c, package, countries)
+    beyond = "beyond" if complete else "not computed"
     if not all(math.isfinite(g) for g in gains.values()):
-        return Placement(proposal_id, c.ratified, gains, "beyond", None, None)
+        return Placement(proposal_id, c.ratified, gains, beyond, None, None)
     better = [p for p in points if all(p.gains[k] >= gains[k] - TIE for k in countries)]
     same = [p for p in better if all(abs(p.gains[k] - gains[k]) <= 1e-7 for k in countries)]
     if same and c.ratified:
@@ -161,4 +170,4 @@ def place(study: Study, scenario: Scenario, countries: tuple[str, str], points: 
         best = max(better, key=lambda p: (min(p.gains[k] - gains[k] for k in countries), -p.point))
         return Placement(proposal_id, c.ratified, gains, "inside", best.point,
                          {k: best.gains[k] - gains[k] for k in countries})
-    return Placement(proposal_id, c.ratified, gains, "beyond", None, None)
+    return Placement(proposal_id, c.ratified, gains, beyond, None, None)

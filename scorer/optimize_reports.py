@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .models import Study
 from .ratification import Coalition
 from .render import Report, Table
-from .reports import coalition_json
+from .reports import accepting, coalition_json
 from .scoring import Package, status_quo
 
 if TYPE_CHECKING:  # the result types live in modules that import PuLP
@@ -32,10 +32,6 @@ def _venue(c: Coalition, country: str) -> str:
 
 def _countries_json(c: Coalition) -> dict:
     return coalition_json("", c)["countries"]
-
-
-def accepting(c: Coalition) -> list[str]:
-    return [s for s, x in c.stances.items() if x.accepts]
 
 
 def changes_of(study: Study, package: Package) -> dict[str, str]:
@@ -106,7 +102,7 @@ def _gap(gap: float | None) -> str:
 def found_json(study: Study, f: Found) -> dict:
     return {"rank": f.rank, "package": dict(f.package), "ratified": f.coalition.ratified,
             "objective": _r(f.objective), "status": f.status, "gap": f.gap,
-            "countries": _countries_json(f.coalition), "accepts": accepting(f.coalition),
+            "countries": _countries_json(f.coalition), "accepting": accepting(f.coalition),
             "changes": changes_json(study, f.package)}
 
 
@@ -121,7 +117,7 @@ def diagnosis_json(study: Study, d: Diagnosis | None) -> dict:
                           "country": c.requirement.country,
                           "venue": c.requirement.venue.value if c.requirement.venue else None,
                           "reason": c.reason} for c in d.conflict],
-            "settings_conflict": list(d.settings), "closest": closest}
+            "settings_conflict": [str(x) for x in d.settings], "closest": closest}
 
 
 def search_json(study: Study, s: Search) -> dict:
@@ -131,7 +127,7 @@ def search_json(study: Study, s: Search) -> dict:
            "solver": s.solver, "package": dict(best.package) if best else None,
            "ratified": best.coalition.ratified if best else False,
            "countries": _countries_json(best.coalition) if best else {},
-           "accepts": accepting(best.coalition) if best else [],
+           "accepting": accepting(best.coalition) if best else [],
            "changes": found_json(study, best)["changes"] if best else {},
            "pillars": pillars_json(study, best.package) if best else [],
            "packages": [found_json(study, f) for f in s.packages]}
@@ -142,14 +138,14 @@ def search_json(study: Study, s: Search) -> dict:
 def _limits_note(s: Search) -> str:
     parts = [f"countries {', '.join(s.limits.countries)}"]
     parts += [f"require {', '.join(s.limits.require)}"] if s.limits.require else []
-    parts += s.limits.settings
+    parts += [str(x) for x in s.limits.settings]
     return "; ".join(parts)
 
 
 def diagnosis_tables(study: Study, d: Diagnosis, what: str) -> list[Table]:
     if d.settings:
         return [Table("conflict", f"{what}: the settings clash with the level rules", ["setting", "why"],
-                      [[x, "cannot hold together with the others listed here"] for x in d.settings],
+                      [[str(x), "cannot hold together with the others listed here"] for x in d.settings],
                       notes=["No package obeys all of these settings and the level rules (requires, excludes, "
                              "the authority each level needs); drop one of them."])]
     tables = [Table("conflict", f"{what}: no package meets these together", ["requirement", "why"],

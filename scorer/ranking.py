@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from . import aggregation
+from .compiled import RANK_TIE
 from .errors import AccordError
 from .models import Scenario, Study
 from .ratification import Coalition, coalition, country_gain
@@ -80,12 +81,22 @@ class RankRow:
     assessment: Assessment
 
 
+def beats(ok: bool, score: float, other_ok: bool, other_score: float) -> bool:
+    """The rank order: a ratified proposal (`ok`) before an unratified one, then the higher score
+    (rounded to 12 decimals, so float noise does not break ties). Never an offset added to scores:
+    with large influences an offset let an unratified proposal rank first."""
+    if ok != other_ok:
+        return ok
+    return round(score, 12) > round(other_score, 12) + RANK_TIE
+
+
 def rank(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
          ignore_ratification: bool = False) -> list[RankRow]:
-    """Proposals best first: ratified before unratified (unless ignored), then by score, then id."""
+    """Proposals best first: ratified before unratified (unless ignored), then by score, then id;
+    tied proposals share the better rank."""
     assessments = assess_all(study, scenario)
     score = scores(study, assessments, method)
     keyed = [((a.coalition.ratified or ignore_ratification), s, a) for a, s in zip(assessments, score)]
     keyed.sort(key=lambda k: (not k[0], -round(k[1], 12), k[2].proposal))
-    ranks = aggregation.ranks([(1e6 if ok else 0.0) + round(s, 12) for ok, s, _ in keyed])
+    ranks = [1 + sum(beats(o, t, ok, s) for o, t, _ in keyed) for ok, s, _ in keyed]
     return [RankRow(r, a.proposal, s, a.coalition.ratified, a) for r, (_, s, a) in zip(ranks, keyed)]

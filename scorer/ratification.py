@@ -1,10 +1,11 @@
-"""Where a package must be ratified and whether it survives there.
+"""Where a package must be ratified and whether it survives there, evaluated on the compiled
+study's ratification tests (`compiled.VenueTest`).
 
 The venue a country needs is the strongest authority any level of the package needs there
 (executive < statute < treaty; none when no level asks anything of that country). A country
 ratifies when every actor its institutions name for that venue accepts and, in every required
-chamber, the accepting blocs hold at least the threshold share of seats. A package is ratified
-when every country it involves ratifies."""
+chamber, the accepting blocs hold at least the threshold share of seats, the majority party's floor
+gate permitting. A package is ratified when every country it involves ratifies."""
 
 from __future__ import annotations
 
@@ -12,37 +13,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
+from .errors import AccordError
 from .models import Scenario, Study, Venue
-from .scoring import Package, Stance, stances
-
-SEAT_EPSILON = 1e-9
+from .scoring import Stance, stance
 
 
-def venue_needed(study: Study, package: Package, country: str) -> Venue | None:
+def venue_needed(study: Study, package: Package, country: str, scenario: Scenario | None = None) -> Venue | None:
     """The strongest authority the package's levels need in `country`, or None."""
-    needed = [study.dimensions[d].level(lv).authority.get(country) for d, lv in package.items()]
-    needed = [v for v in needed if v is not None]
-    return max(needed, key=lambda v: v.rank) if needed else None
-
-
-def seat_shares(study: Study, scenario: Scenario, chamber: str) -> dict[str, float]:
-    if chamber in scenario.seats:
-        return dict(scenario.seats[chamber].shares)
-    return dict(study.institutions.chambers[chamber].seats)
-
-
-def majority_party(study: Study, scenario: Scenario, chamber: str) -> list[str]:
-    """Blocs of the party that controls the chamber's floor (empty: no agenda gate)."""
-    override = scenario.seats.get(chamber)
-    if override is not None and override.majority_party is not None:
-        return list(override.majority_party)
-    return list(study.institutions.chambers[chamber].majority_party)
-
-
-def required_actors(study: Study, package: Package, country: str) -> list[str]:
-    """Named actors whose acceptance the country's venue requires (the executive's when no venue)."""
-    venue = venue_needed(study, package, country) or Venue.executive
-    return list(study.institutions.countries[country].venues[venue].actors)
+    return compiled(study, scenario or study.scenario()).venue_needed(package, country)
 
 
 @dataclass(frozen=True)
@@ -60,11 +39,11 @@ class ChamberTally:
 
     @property
     def reaches_floor(self) -> bool:
-        return self.agenda_share is None or self.agenda_share >= self.agenda_threshold - SEAT_EPSILON
+        return self.agenda_share is None or self.agenda_share >= self.agenda_threshold - SEAT_TOLERANCE
 
     @property
     def passed(self) -> bool:
-        return self.reaches_floor and self.share >= self.threshold - SEAT_EPSILON
+        return self.reaches_floor and self.share >= self.threshold - SEAT_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -80,37 +59,43 @@ class CountryVerdict:
         return not self.blocking and all(t.passed for t in self.chambers.values())
 
 
+def tally(test: ChamberTest, accepts: dict[str, bool]) -> ChamberTally:
+    yes = tuple(b for b in test.seats if accepts.get(b, False))
+    no = tuple(b for b in test.seats if not accepts.get(b, False) and test.seats[b] > 0)
+    agenda = None
+    if test.party:
+        agenda = sum(w for b, w in test.party_weights.items() if b in yes)
+    return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate)
+
+
+def verdict(model: CompiledStudy, package: Package, country: str, accepts: dict[str, bool]) -> CountryVerdict:
+    """Ratification in one country given who accepts (absent stakeholders never accept): the
+    actors who reject block; where the majority party keeps the bill off the floor, its rejecting
+    blocs block; where a chamber's vote fails, every rejecting bloc with seats there blocks."""
+    test = model.test(package, country)
+    if test is None:
+        return CountryVerdict(country, None, (), {}, ())
+    blocking = [a for a in test.actors if not accepts.get(a, False)]
+    tallies = {}
+    for chamber in test.chambers:
+        t = tally(chamber, accepts)
+        tallies[chamber.chamber] = t
+        if not t.reaches_floor:
+            blocking += [b for b in chamber.party if b in t.rejecting and b not in blocking]
+        elif not t.passed:
+            blocking += [b for b in t.rejecting if b not in blocking]
+    return CountryVerdict(country, test.venue, test.actors, tallies, tuple(blocking))
+
+
 def country_verdict(study: Study, scenario: Scenario, package: Package, country: str,
                     accepts: dict[str, bool]) -> CountryVerdict:
-    """Ratification in one country given who accepts (absent stakeholders never accept)."""
-    venue = venue_needed(study, package, country)
-    if venue is None:
-        return CountryVerdict(country, None, (), {}, ())
-    rule = study.institutions.countries[country].venues[venue]
-    blocking = [a for a in rule.actors if not accepts.get(a, False)]
-    tallies = {}
-    for chamber, threshold in rule.chambers.items():
-        seats = seat_shares(study, scenario, chamber)
-        yes = tuple(b for b in seats if accepts.get(b, False))
-        no = tuple(b for b in seats if not accepts.get(b, False) and seats[b] > 0)
-        party = majority_party(study, scenario, chamber)
-        agenda = None
-        if party:
-            party_seats = sum(seats[b] for b in party)
-            agenda = sum(seats[b] for b in party if b in yes) / party_seats if party_seats > 0 else 0.0
-        gate = study.institutions.chambers[chamber].agenda_threshold if party else None
-        tally = ChamberTally(chamber, sum(seats[b] for b in yes), threshold, yes, no, agenda, gate)
-        tallies[chamber] = tally
-        if not tally.reaches_floor:
-            blocking += [b for b in party if b in no and b not in blocking]
-        elif not tally.passed:
-            blocking += [b for b in no if b not in blocking]
-    return CountryVerdict(country, venue, tuple(rule.actors), tallies, tuple(blocking))
+    return verdict(compiled(study, scenario), package, country, accepts)
 
 
 def ratified(study: Study, scenario: Scenario, package: Package, countries: Iterable[str],
              accepts: dict[str, bool]) -> bool:
-    return all(country_verdict(study, scenario, package, c, accepts).ratified for c in countries)
+    model = compiled(study, scenario)
+    return all(verdict(model, package, c, accepts).ratified for c in countries)
 
 
 @dataclass(frozen=True)
@@ -134,17 +119,20 @@ class Coalition:
 def country_gain(study: Study, c: Coalition, package: Package, country: str) -> float:
     """The worst gain among the actors the country's venue requires, its ratifying coalition
     (-inf if one is absent, inf if none is required)."""
-    actors = required_actors(study, package, country)
+    actors = compiled(study, study.scenarios[c.scenario]).required_actors(package, country)
     return min((c.stances[a].gain if a in c.stances else -math.inf) for a in actors) if actors else math.inf
 
 
 def coalition(study: Study, scenario: Scenario, package: Package, countries: Iterable[str]) -> Coalition:
     """Stances, per-country verdicts and the pivotal stakeholders (whose flip alone flips the result)."""
+    model = compiled(study, scenario)
     countries = list(countries)
-    st = stances(study, scenario, package)
+    if not countries:
+        raise AccordError("a package needs at least one country to ratify it")
+    st = {sid: stance(p, package) for sid, p in model.profiles.items()}
     accepts = {s: x.accepts for s, x in st.items()}
-    verdicts = {c: country_verdict(study, scenario, package, c, accepts) for c in countries}
+    verdicts = {c: verdict(model, package, c, accepts) for c in countries}
     outcome = all(v.ratified for v in verdicts.values())
-    pivotal = tuple(s for s in st if ratified(study, scenario, package, countries,
-                                              {**accepts, s: not accepts[s]}) != outcome)
+    pivotal = tuple(s for s in st if all(verdict(model, package, c, {**accepts, s: not accepts[s]}).ratified
+                                         for c in countries) != outcome)
     return Coalition(scenario.id, verdicts, st, pivotal)

@@ -31,7 +31,8 @@ def _status(c: Coalition) -> str:
     return "; ".join(f"{k}: {_venue(v)} {'ok' if v.ratified else 'fails'}" for k, v in c.countries.items())
 
 
-def supporters(c: Coalition) -> list[str]:
+def accepting(c: Coalition) -> list[str]:
+    """The stakeholders who accept, in study order."""
     return [s for s, x in c.stances.items() if x.accepts]
 
 
@@ -40,12 +41,12 @@ def rank_table(rows: list[RankRow], method: str, scenario: str) -> Table:
              "method": method, "scenario": scenario,
              "countries": {k: {"venue": _venue(v), "ratified": v.ratified}
                            for k, v in r.assessment.coalition.countries.items()},
-             "supporters": supporters(r.assessment.coalition), "blockers": r.assessment.coalition.blocking}
+             "accepting": accepting(r.assessment.coalition), "blocking": r.assessment.coalition.blocking}
             for r in rows]
     display = [[r.rank, r.proposal, r.score, r.ratified, _status(r.assessment.coalition),
-                len(supporters(r.assessment.coalition)), ", ".join(r.assessment.coalition.blocking)] for r in rows]
+                len(accepting(r.assessment.coalition)), ", ".join(r.assessment.coalition.blocking)] for r in rows]
     return Table("ranking", f"Ranking by {method} ({scenario})",
-                 ["rank", "proposal", "score", "ratified", "venue and result by country", "supporters", "blockers"],
+                 ["rank", "proposal", "score", "ratified", "venue and result by country", "accepting", "blocking"],
                  display, data=data)
 
 
@@ -63,7 +64,7 @@ def matrix_table(study: Study, assessments: list[Assessment], scenario: str) -> 
 
 def closest_to_flipping(c: Coalition, n: int = 5) -> list[tuple[str, float]]:
     """Stakeholders whose gain is nearest their reservation (red-line holders excluded)."""
-    near = [(s, x.margin) for s, x in c.stances.items() if not x.breaches]
+    near = [(s, x.margin) for s, x in c.stances.items() if not x.touched]
     return sorted(near, key=lambda t: (abs(t[1]), t[0]))[:n]
 
 
@@ -71,7 +72,7 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
     return {"proposal": proposal, "scenario": c.scenario, "ratified": c.ratified,
             "countries": {k: _country_json(v) for k, v in c.countries.items()},
             "stakeholders": [{"id": s, "gain": round(x.gain, 6), "margin": round(x.margin, 6), "accepts": x.accepts,
-                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.breaches)}
+                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched)}
                              for s, x in c.stances.items()]}
 
 
@@ -81,7 +82,7 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
                  "-" if t.agenda_share is None else f"{t.agenda_share:.2f} of majority party", t.passed,
                  ", ".join(t.accepting), ", ".join(t.rejecting)]
                 for v in c.countries.values() for t in v.chambers.values()]
-    people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.breaches)]
+    people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.touched)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
     flips = [[s, m, "accepts" if c.stances[s].accepts else "rejects"] for s, m in closest_to_flipping(c)]
     verdict = "RATIFIED" if c.ratified else "NOT RATIFIED"
@@ -100,7 +101,7 @@ def explain_table(e: Explanation) -> Table:
     rows = [[c.dimension, c.weight, c.baseline_level, c.level, c.baseline_value, c.value, c.contribution,
              ", ".join(c.evidence)] for c in e.contributions]
     data = {"proposal": e.proposal, "stakeholder": e.stakeholder, "scenario": e.scenario, "gain": round(e.gain, 6),
-            "reservation": e.reservation, "accepts": e.accepts, "red_lines_touched": list(e.breaches),
+            "reservation": e.reservation, "accepts": e.accepts, "red_lines_touched": list(e.touched),
             "contributions": [{"dimension": c.dimension, "weight": round(c.weight, 6), "level": c.level,
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
@@ -108,7 +109,7 @@ def explain_table(e: Explanation) -> Table:
                               for c in e.contributions]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
-    notes += [f"red line touched: {b}" for b in e.breaches]
+    notes += [f"red line touched: {b}" for b in e.touched]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
                  rows, data=data, notes=notes)
@@ -140,8 +141,8 @@ def compare_report(study: Study, a: Assessment, b: Assessment, dims: list[Compar
              label(c.dimension, c.b_level), c.b_pillar or "-"] for c in dims]
     outcome = [["ratified", a.coalition.ratified, b.coalition.ratified],
                ["venue and result", _status(a.coalition), _status(b.coalition)],
-               ["supporters", len(supporters(a.coalition)), len(supporters(b.coalition))],
-               ["blockers", ", ".join(a.coalition.blocking), ", ".join(b.coalition.blocking)]]
+               ["accepting", len(accepting(a.coalition)), len(accepting(b.coalition))],
+               ["blocking", ", ".join(a.coalition.blocking), ", ".join(b.coalition.blocking)]]
     data = {"a": a.proposal, "b": b.proposal,
             "dimensions": [{"dimension": c.dimension, "a": {"level": c.a_level, "pillar": c.a_pillar},
                             "b": {"level": c.b_level, "pillar": c.b_pillar}} for c in dims],
@@ -155,8 +156,8 @@ def blocker_reasons(study: Study, scenario_explanations: dict[str, Explanation])
     """Why each blocker rejects: red lines touched, else the dimensions that cost it most."""
     rows = []
     for s, e in scenario_explanations.items():
-        if e.breaches:
-            why = "red line: " + ", ".join(e.breaches)
+        if e.touched:
+            why = "red line: " + ", ".join(e.touched)
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
             why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"

@@ -38,16 +38,19 @@ from dataclasses import dataclass
 import numpy as np
 import pulp
 
-from . import optimize as opt
 from .checks import rule_violations
+from .compiled import CompiledStudy, Package, compiled
 from .errors import AccordError
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
+from .limits import Limits, Objective, resolve_limits, requirements
+from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formulate, maximise
 from .models import Scenario, Study, Venue
+from .optimize import OptimizerMismatch, optimize
 from .optimize_reports import changes_json, changes_of, pillars_json, provision_rows
-from .ratification import SEAT_EPSILON, coalition, majority_party, seat_shares
+from .ratification import coalition
 from .render import Report, Table
-from .sampling import compile_kernel, draw, ratified_counts, reservations, weights
-from .scoring import Package, concern_values, status_quo
+from .sampling import Kernel, compile_kernel, draw, ratified_counts, reservations, weights
+from .solver import default_solver, run
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class Candidate:
 @dataclass(frozen=True)
 class RobustSearch:
     scenario: str
-    objective: opt.Objective  # of the plain optimum
-    limits: opt.Limits
+    objective: Objective  # of the plain optimum
+    limits: Limits
     solver: str
     status: str
     gap: float | None
@@ -82,74 +85,57 @@ class RobustSearch:
     seconds: float
 
 
-def _world_values(study: Study, kernel, draws: np.ndarray, s: int) -> dict[str, np.ndarray]:
-    """dimension -> (levels, n) values of each level to stakeholder index s in each world."""
-    sh = study.stakeholders[kernel.stakeholders[s]]
-    out = {}
-    for d, concern in sh.concerns.items():
-        point = concern_values(study.dimensions[d], concern)
-        out[d] = np.repeat(np.array([point[lv] for lv in study.dimensions[d].level_ids])[:, None], draws.shape[1], 1)
-    ids = {d: study.dimensions[d].level_ids for d in out}
-    for k, j in enumerate(kernel.judgments):
-        if j.kind == "value" and j.stakeholders[0] == sh.id:
-            out[j.dimension][ids[j.dimension].index(j.level)] = draws[k]
+def signers(study: Study, limits: Limits, scenario: Scenario | None = None) -> list[str]:
+    """The governments that must accept a deal: the actors of each country's executive venue."""
+    model = compiled(study, scenario or study.scenario())
+    limits = resolve_limits(study, limits)
+    return list(dict.fromkeys(a for c in limits.countries for a in model.tests[c][Venue.executive].actors))
+
+
+def _world_coefficients(model: CompiledStudy, kernel: Kernel, draws: np.ndarray, w: np.ndarray, s: int
+                        ) -> list[dict[str, dict[str, float]]]:
+    """Per world: dimension -> level -> gain coefficient of stakeholder index s, its sampled
+    weight times the level's sampled value less the status quo's."""
+    profile = model.profiles[kernel.stakeholders[s]]
+    dindex = {d: i for i, d in enumerate(model.levels)}
+    drawn = [(k, j.dimension, j.level) for k, j in enumerate(kernel.judgments)
+             if j.kind == "value" and j.stakeholders[0] == profile.id]
+    out = []
+    for n in range(draws.shape[1]):
+        values = {d: dict(row) for d, row in profile.values.items()}
+        for k, d, lv in drawn:
+            values[d][lv] = draws[k, n]
+        out.append({d: {lv: w[s, dindex[d], n] * (row[lv] - row[model.status_quo[d]]) for lv in model.levels[d]}
+                    for d, row in values.items()})
     return out
 
 
-def signers(study: Study, limits: opt.Limits) -> list[str]:
-    """The governments that must accept a deal: the actors of each country's executive venue."""
-    return list(dict.fromkeys(a for c in limits.countries
-                              for a in study.institutions.countries[c].venues[Venue.executive].actors))
-
-
-def formulate_robust(study: Study, scenario: Scenario, limits: opt.Limits, kernel, draws: np.ndarray):
+def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws: np.ndarray):
     """The optimiser's programme without its own requirements, plus per-world acceptance and
-    ratification: returns the formulation and the world binaries z_n."""
-    form = opt.formulate(study, scenario, limits, enforce=[])
+    ratification stated by the same helpers as the point programme: returns the formulation and
+    the world binaries z_n."""
+    form = formulate(model, limits, enforce=[])
     n_worlds = draws.shape[1]
-    base = status_quo(study)
-    allowed = {d: limits.allowed(study, d) for d in study.dimensions}
-    reqs = opt.requirements(study, limits)
-    governments = signers(study, limits)
+    reqs = requirements(model, limits)
+    governments = signers(model.study, limits, model.scenario)
     named = set(governments)
     for r in reqs:
         if r.kind == "chamber":
-            named |= {b for b, x in seat_shares(study, scenario, r.id).items() if x > 0}
+            named |= {b for b, x in chamber_of(form, r).seats.items() if x > 0}
         else:
             named.add(r.id)
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
     w, res = weights(kernel, draws), reservations(kernel, draws)
-    dims = list(study.dimensions)
     z = [form.prob.add_variable(f"world_{n}", cat=pulp.LpBinary) for n in range(n_worlds)]
     accept: dict[str, list] = {}
     for sid in sorted(named):
-        if sid not in form.profiles:  # absent: never accepts
+        if sid not in model.profiles:  # absent: never accepts
             accept[sid] = [0] * n_worlds
             continue
         i = index[sid]
-        values = _world_values(study, kernel, draws, i)
-        red = form.profiles[sid].red_lines
-        touched = pulp.lpSum(form.pick[d][lv] for d, levels in red.items() for lv in levels)
-        accept[sid] = []
-        for n in range(n_worlds):
-            terms, worst, best = [], 0.0, 0.0
-            for d, v in values.items():
-                ids = study.dimensions[d].level_ids
-                sq = v[ids.index(base[d]), n]
-                coef = {lv: w[i, dims.index(d), n] * (v[j, n] - sq) for j, lv in enumerate(ids)}
-                terms += [(form.pick[d][lv], c) for lv, c in coef.items() if c != 0.0]
-                worst += min(coef[lv] for lv in allowed[d]) if allowed[d] else 0.0
-                best += max(coef[lv] for lv in allowed[d]) if allowed[d] else 0.0
-            need = res[i, n] - opt.TOLERANCE
-            if best < need:  # no allowed package wins it over in this world
-                accept[sid].append(0)
-                continue
-            a = form.prob.add_variable(f"accept_{sid}_{n}", cat=pulp.LpBinary)
-            accept[sid].append(a)
-            if need > worst:
-                form.add(pulp.LpAffineExpression(terms) >= need - (need - worst) * (1 - a), f"gain_{sid}_{n}")
-            if red:
-                form.add(touched <= 1 - a, f"red_line_{sid}_{n}")
+        red = model.profiles[sid].red_lines
+        accept[sid] = [add_acceptance(form, f"{sid}_{n}", coefficients, res[i, n], red)[0]
+                       for n, coefficients in enumerate(_world_coefficients(model, kernel, draws, w, i))]
 
     for n in range(n_worlds):
         for g in governments:
@@ -158,54 +144,45 @@ def formulate_robust(study: Study, scenario: Scenario, limits: opt.Limits, kerne
             if r.kind == "require":
                 form.add(pulp.lpSum([accept[r.id][n]]) >= z[n], f"require_{r.id}_{n}")
             elif r.kind == "actor":
-                rules = study.institutions.countries[r.country].venues
-                slots = [form.venue[r.country][v] for v in Venue if r.id in rules[v].actors]
-                form.add(pulp.lpSum([accept[r.id][n]]) >= z[n] + pulp.lpSum(slots) - 1,
+                form.add(pulp.lpSum([accept[r.id][n]]) >= z[n] + actor_on(form, r) - 1,
                          f"ratify_{r.country}_{r.id}_{n}")
             else:
-                seats = seat_shares(study, scenario, r.id)
-                on = z[n] + form.venue[r.country][r.venue] - 1
-                share = pulp.lpSum(x * accept[b][n] for b, x in seats.items() if x > 0)
-                form.add(share >= (r.threshold - SEAT_EPSILON) * on, f"ratify_{r.country}_{r.venue.value}_{r.id}_{n}")
-                party = majority_party(study, scenario, r.id)
-                if party:
-                    total = sum(seats[b] for b in party)
-                    agenda = pulp.lpSum(seats[b] / total * accept[b][n] for b in party if seats[b] > 0 and total > 0)
-                    gate = study.institutions.chambers[r.id].agenda_threshold
-                    form.add(agenda >= (gate - SEAT_EPSILON) * on, f"agenda_{r.country}_{r.venue.value}_{r.id}_{n}")
-    form.prob.sense = pulp.LpMaximize
-    form.prob.setObjective(pulp.lpSum(z))
+                add_chamber_test(form, chamber_of(form, r), lambda b, n=n: accept[b][n],
+                                 z[n] + form.venue[r.country][r.venue] - 1, f"{r.country}_{r.venue.value}_{r.id}_{n}")
+    maximise(form, pulp.lpSum(z))
     return form, z
 
 
-def robust_optimize(study: Study, scenario: Scenario, worlds: int, objective: opt.Objective = opt.Objective("maximin"),
-                    limits: opt.Limits = opt.Limits(), solver: str | None = None, time_limit: float | None = None,
+def robust_optimize(study: Study, scenario: Scenario, worlds: int, objective: Objective = Objective("maximin"),
+                    limits: Limits = Limits(),
+                    solver: str | None = None, time_limit: float | None = None,
                     seed: int = DEFAULT_SEED, distribution: str = "uniform",
                     fresh_worlds: int = DEFAULT_SAMPLES) -> RobustSearch:
     """The package ratified in the most of `worlds` sampled worlds, and the plain optimum for
     `objective`, both judged on `fresh_worlds` further worlds of the same seeded stream."""
     if worlds < 1:
-        raise AccordError(f"--robust must be at least 1, found {worlds}")
-    opt.check_limits(study, scenario, limits)
-    solver = solver or opt.default_solver()
+        raise AccordError(f"the number of sampled worlds must be at least 1, found {worlds}")
+    limits = resolve_limits(study, limits)
+    solver = solver or default_solver()
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
+    model = compiled(study, scenario)
     kernel = compile_kernel(study, scenario)
     draws = draw(kernel, worlds, rng, distribution)
 
-    form, z = formulate_robust(study, scenario, limits, kernel, draws)
-    result = opt.run(form, solver, time_limit)
+    form, z = formulate_robust(model, limits, kernel, draws)
+    result = run(form.prob, solver, time_limit)
     packages: dict[str, tuple[Package, tuple[str, ...]]] = {}
     if result.found:
         packages["robust"] = (form.package(), limits.countries)
         problems = [m for _, m in rule_violations(study, packages["robust"][0])]
         if problems:
-            raise opt.OptimizerMismatch(f"the robust package breaks the level rules ({'; '.join(problems)})")
-    plain = opt.optimize(study, scenario, objective, limits, 1, solver, time_limit)
+            raise OptimizerMismatch(f"the robust package breaks the level rules ({'; '.join(problems)})")
+    plain = optimize(study, scenario, objective, limits, 1, solver, time_limit)
     if plain.packages:
         packages["plain"] = (plain.packages[0].package, limits.countries)
     found: dict[str, Candidate] = {}
-    governments = signers(study, limits)
+    governments = signers(study, limits, scenario)
     if packages:
         judged = compile_kernel(study, scenario, packages)
         _, inside = ratified_counts(judged, worlds, np.random.default_rng(seed), distribution, governments)
@@ -219,7 +196,7 @@ def robust_optimize(study: Study, scenario: Scenario, worlds: int, objective: op
                                     int(out_ratified[p]))
         milp = round(pulp.value(form.prob.objective) or 0) if "robust" in found else 0
         if "robust" in found and found["robust"].in_sample < milp:
-            raise opt.OptimizerMismatch(f"the solver counts {milp} of {worlds} worlds ratified, the scoring "
+            raise OptimizerMismatch(f"the solver counts {milp} of {worlds} worlds ratified, the scoring "
                                         f"model {found['robust'].in_sample}, for {packages['robust'][0]}")
     return RobustSearch(scenario.id, objective, limits, solver, result.status, result.gap, worlds, fresh_worlds, seed,
                         distribution, len(kernel.judgments), tuple(governments), found.get("robust"), found.get("plain"),

@@ -31,14 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import AccordError
-from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment, judgments
+from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, CompiledStudy, Package, compiled
+from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
 from .models import Scenario, Study
 from .ranking import DEFAULT_METHOD, METHODS, rank
-from .ratification import SEAT_EPSILON, majority_party, required_actors, seat_shares, venue_needed
 from .render import Report, Table
-from .scoring import Package, concern_values, salience_multipliers, status_quo
-
-ACCEPT_TOLERANCE = 1e-12  # as in scoring.Stance.accepts
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
 
@@ -91,41 +88,36 @@ class Kernel:
     point: np.ndarray  # (K,)
 
 
-def _tests(study: Study, scenario: Scenario, packages: list[tuple[Package, tuple[str, ...]]],
-           index: dict[str, int]) -> Tests:
+def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int]) -> Tests:
+    """The compiled ratification tests each package faces, as weighted rows."""
     S = len(index)
     per_proposal, countries, required, complete = [], [], [], []
     for package, where in packages:
         rows: list[tuple[np.ndarray, float, int, bool, int, bool]] = []
         countries.append(tuple(where))
-        need = [required_actors(study, package, c) for c in countries[-1]]
+        need = [model.required_actors(package, c) for c in countries[-1]]
         required.append(tuple(np.array([index[a] for a in actors], dtype=np.intp) for actors in need))
-        complete.append(tuple(not any(a in scenario.absent for a in actors) for actors in need))
+        complete.append(tuple(not any(a in model.absent for a in actors) for actors in need))
         for c, country in enumerate(countries[-1]):
-            venue = venue_needed(study, package, country)
-            if venue is None:
+            test = model.test(package, country)
+            if test is None:
                 continue
-            rule = study.institutions.countries[country].venues[venue]
-            if rule.actors:
+            if test.actors:
                 w = np.zeros(S)
-                w[[index[a] for a in rule.actors]] = 1.0
-                rows.append((w, len(rule.actors) - 0.5, c, True, -1, False))
-            for chamber, threshold in rule.chambers.items():
-                shares = seat_shares(study, scenario, chamber)
+                w[[index[a] for a in test.actors]] = 1.0
+                rows.append((w, len(test.actors) - 0.5, c, True, -1, False))
+            for chamber in test.chambers:
                 floor = -1
-                party = majority_party(study, scenario, chamber)
-                if party:
-                    total = sum(shares[b] for b in party)
+                if chamber.party:
                     w = np.zeros(S)
-                    for b in party:
-                        w[index[b]] = shares[b] / total if total > 0 else 0.0
+                    for b, x in chamber.party_weights.items():
+                        w[index[b]] = x
                     floor = len(rows)
-                    gate = study.institutions.chambers[chamber].agenda_threshold
-                    rows.append((w, gate - SEAT_EPSILON, c, False, -1, True))
+                    rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1, True))
                 w = np.zeros(S)
-                for b, x in shares.items():
+                for b, x in chamber.seats.items():
                     w[index[b]] = x
-                rows.append((w, threshold - SEAT_EPSILON, c, False, floor, False))
+                rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor, False))
         per_proposal.append(rows)
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
@@ -135,7 +127,7 @@ def _tests(study: Study, scenario: Scenario, packages: list[tuple[Package, tuple
         for m, (w, t, c, is_actors, fl, is_party) in enumerate(rows):
             weights[p, m], threshold[p, m], country[p, m] = w, t, c
             actors[p, m], floor[p, m], party[p, m] = is_actors, fl, is_party
-    present = np.array([s not in scenario.absent for s in index])
+    present = np.array([s not in model.absent for s in index])
     involved = tuple(np.flatnonzero((weights[p] != 0).any(axis=0) & present) for p in range(P))
     membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
     for p in range(P):
@@ -148,37 +140,37 @@ def _tests(study: Study, scenario: Scenario, packages: list[tuple[Package, tuple
 
 def compile_kernel(study: Study, scenario: Scenario,
                    packages: dict[str, tuple[Package, tuple[str, ...]]] | None = None) -> Kernel:
-    """The arrays `evaluate` works on, built from the loaded study and scenario, for `packages`
-    (name -> full package and the countries that must ratify it; default: the study's proposals)."""
+    """The arrays `evaluate` works on, stacked from the compiled study and scenario, for `packages`
+    (name -> full package and the countries that must ratify it; default: the study's proposals).
+    Absent stakeholders keep an empty row: they never accept."""
+    model = compiled(study, scenario)
     if packages is None:
         packages = {p: (study.package(p), tuple(study.proposals[p].countries)) for p in study.proposals}
     sids = list(study.stakeholders)
     index = {s: i for i, s in enumerate(sids)}
-    dims = list(study.dimensions)
+    dims = list(model.levels)
     dindex = {d: i for i, d in enumerate(dims)}
     props = list(packages)
     where = list(packages.values())
-    packages = [pkg for pkg, _ in where] + [status_quo(study)]
+    packages = [pkg for pkg, _ in where] + [model.status_quo]
     S, D, P1 = len(sids), len(dims), len(packages)
-    ranged = judgments(study, scenario, ranged_only=True)
-    ranged_shifts = {j.shift for j in ranged if j.kind == "multiplier"}
-    margins = {r.stakeholder: r.reservation for r in scenario.reservation}
+    ranged = [j for j in model.judgments if j.ranged]
+    ranged_shifts = frozenset(j.shift for j in ranged if j.kind == "multiplier")
 
-    present = np.array([s not in scenario.absent for s in sids])
+    present = np.array([s not in model.absent for s in sids])
     salience, multiplier = np.zeros((S, D)), np.ones((S, D))
     levels, breach = np.zeros((S, P1, D)), np.zeros((S, P1 - 1), dtype=bool)
-    for i, sh in enumerate(study.stakeholders.values()):
-        for d, concern in sh.concerns.items():
-            values = concern_values(study.dimensions[d], concern)
-            salience[i, dindex[d]] = concern.salience
+    reservation = np.zeros(S)
+    for s, prof in model.profiles.items():
+        i = index[s]
+        for d, values in prof.values.items():
+            salience[i, dindex[d]] = prof.salience[d]
             levels[i, :, dindex[d]] = [values[pkg[d]] for pkg in packages]
-        for ls in sh.red_lines:
-            members = study.dimensions[ls.dimension].members(ls)
-            breach[i] |= [pkg[ls.dimension] in members for pkg in packages[:-1]]
-    for i, s in enumerate(sids):
-        for d, m in salience_multipliers(scenario, s, ranged_shifts).items():
+        for d, members in prof.red_lines.items():
+            breach[i] |= [pkg[d] in members for pkg in packages[:-1]]
+        for d, m in model.shifts(s, ranged_shifts).items():
             multiplier[i, dindex[d]] = m
-    reservation = np.array([margins.get(s, sh.reservation) for s, sh in study.stakeholders.items()], dtype=float)
+        reservation[i] = prof.reservation
 
     sal, mult, res = [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
@@ -199,7 +191,7 @@ def compile_kernel(study: Study, scenario: Scenario,
     value_draws = tuple((i, np.array([r[0] for r in rows], dtype=np.intp), np.array([r[1] for r in rows], dtype=np.intp),
                          np.array([r[2] for r in rows]), np.array([r[3] for r in rows]).T)
                         for i, rows in val.items())
-    tests = _tests(study, scenario, where, index)
+    tests = _tests(model, where, index)
     influence = np.array([sh.influence for sh in study.stakeholders.values()], dtype=float)
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
@@ -367,9 +359,12 @@ def _topsis(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 
 def ranks(ratified: np.ndarray, score: np.ndarray, ignore_ratification: bool = False) -> np.ndarray:
-    """(P, n) competition ranks as `ranking.rank` gives them: ratified first, then by score."""
-    key = np.round(score, 12) + (1e6 * (ratified | ignore_ratification))
-    return 1 + (key[None, :, :] > key[:, None, :] + 1e-12).sum(axis=1)
+    """(P, n) competition ranks in the order of `ranking.beats`: ratified first, then by score."""
+    ok = ratified | ignore_ratification
+    key = np.round(score, 12)
+    other_ok, mine_ok = ok[None, :, :], ok[:, None, :]
+    beats = np.where(other_ok == mine_ok, key[None, :, :] > key[:, None, :] + RANK_TIE, other_ok)
+    return 1 + beats.sum(axis=1)
 
 
 # --- the robustness report ------------------------------------------------------------------

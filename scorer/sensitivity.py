@@ -29,23 +29,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .judgments import DOMAIN, Judgment, judgments
+from .compiled import CompiledStudy, Package, compiled
+from .judgments import DOMAIN, Judgment
 from .models import Scenario, Study
 from .ratification import Coalition, coalition, ratified
 from .render import Report, Table
-from .scoring import Package, Profile, profiles, resolve_proposal, salience_multipliers, status_quo
+from .scoring import resolve_proposal
 
 
 # --- the closed form ------------------------------------------------------------------------
 
 
-def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: Judgment, stakeholder: str,
-                  profile: Profile | None = None) -> tuple[float, float]:
+def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
     """(c0, c1) such that, all else at its point value, the stakeholder's gain clears its
     reservation exactly when c0 + c1 * x >= 0, x being the judgment's value."""
-    profile = profile or profiles(study, scenario)[stakeholder]
-    sh = study.stakeholders[stakeholder]
-    base = status_quo(study)
+    profile = model.profiles[stakeholder]
+    base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
     r = profile.reservation
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
@@ -56,14 +55,13 @@ def linear_margin(study: Study, scenario: Scenario, package: Package, judgment: 
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
         slope = profile.weights[d] * sign
         return gain - r - slope * judgment.point, slope
-    shifts = salience_multipliers(scenario, stakeholder)
-    raw = {k: c.salience * shifts.get(k, 1.0) for k, c in sh.concerns.items()}
+    raw = {k: profile.salience[k] * profile.multiplier[k] for k in profile.salience}
     A = sum(raw[k] * delta[k] for k in raw if k != d)
     B = sum(raw[k] for k in raw if k != d)
     if judgment.kind == "salience":
-        per_unit = shifts.get(d, 1.0)
+        per_unit = profile.multiplier[d]
     else:  # a multiplier: the rest of the raw weight on d is the salience times the other shifts
-        per_unit = sh.concerns[d].salience * salience_multipliers(scenario, stakeholder, {judgment.shift}).get(d, 1.0)
+        per_unit = profile.salience[d] * model.shifts(stakeholder, frozenset({judgment.shift})).get(d, 1.0)
     return A - r * B, per_unit * (delta[d] - r)
 
 
@@ -143,7 +141,7 @@ class _Point:
     package: Package
     countries: list[str]
     coalition: Coalition
-    profiles: dict[str, Profile]
+    model: CompiledStudy
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
 
     def ratified(self, study: Study, scenario: Scenario, accepts: dict[str, bool]) -> bool:
@@ -156,7 +154,7 @@ class _Point:
 def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     package = resolve_proposal(study, proposal_id)
     countries = list(study.proposals[proposal_id].countries)
-    return _Point(package, countries, coalition(study, scenario, package, countries), profiles(study, scenario))
+    return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
 
 
 def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment,
@@ -172,12 +170,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = linear_margin(study, scenario, package, judgment, s, at.profiles[s])
+        c0, c1 = linear_margin(at.model, package, judgment, s)
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
-        if stance.breaches or flip is None:
-            rows.append(StakeholderStability(s, stance.accepts, bool(stance.breaches), None, (dom_lo, dom_hi), None, 0.0))
+        if stance.touched or flip is None:
+            rows.append(StakeholderStability(s, stance.accepts, bool(stance.touched), None, (dom_lo, dom_hi), None, 0.0))
             continue
         forms[s] = (c0, c1)
         # The interval is the side of the flip the point reading falls on (by its verdict, so a
@@ -213,7 +211,7 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:
     """Every judgment's stability for one proposal (see the module docstring)."""
     at = _point(study, scenario, proposal_id)
-    found = [stability(study, scenario, proposal_id, j, at) for j in judgments(study, scenario, ranged_only)]
+    found = [stability(study, scenario, proposal_id, j, at) for j in at.model.judgments if j.ranged or not ranged_only]
     return Sensitivity(proposal_id, scenario.id, at.coalition.ratified, tuple(found))
 
 

@@ -25,12 +25,16 @@ from dataclasses import dataclass
 
 import pulp
 
+from .compiled import Package, compiled
+from .diagnosis import Diagnosis, diagnose
 from .errors import AccordError
+from .limits import Limits, check_stakeholders
+from .milp import Formulation, formulate, minimise
 from .models import Scenario, Study
-from .optimize import (Diagnosis, Formulation, Limits, check_stakeholders, default_solver, diagnose, formulate, run,
-                       verify)
+from .optimize import verify
 from .ratification import Coalition, coalition
-from .scoring import Package, resolve_proposal
+from .scoring import resolve_proposal
+from .solver import default_solver, run
 
 COSTS = ("count", "sponsor")
 
@@ -93,16 +97,17 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
     with `target`, so that those stakeholders accept); a diagnosis when nothing does."""
     original = resolve_proposal(study, proposal_id)
     proposal = study.proposals[proposal_id]
-    check_stakeholders(study, target, "--for")
+    check_stakeholders(study, target, "to win over")
     if cost not in COSTS:
         raise AccordError(f"unknown cost '{cost}' (expected one of: {', '.join(COSTS)})")
     if top < 1:
-        raise AccordError("--top must be at least 1")
+        raise AccordError(f"the number of alternatives asked for must be at least 1, found {top}")
     solver = solver or default_solver()
     start = time.perf_counter()
     sponsor = proposal.sponsor
     limits = Limits(countries=tuple(proposal.countries), require=tuple(target), ratify=not target,
                     forbid=concession_limits(study, original) if concessions_only else ())
+    model = compiled(study, scenario)
     before = coalition(study, scenario, original, limits.countries)
     sponsor_before = before.stances[sponsor].gain if sponsor in before.stances else None
 
@@ -113,10 +118,9 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
     if _met(before, tuple(target)):
         return result("already", [])
     if cost == "sponsor" and sponsor_before is None:
-        raise AccordError(f"--cost sponsor: the sponsor '{sponsor}' is absent in scenario '{scenario.id}'")
+        raise AccordError(f"cost 'sponsor': the sponsor '{sponsor}' is absent in scenario '{scenario.id}'")
 
-    form = formulate(study, scenario, limits)
-    form.prob.sense = pulp.LpMinimize
+    form = formulate(model, limits)
     changes = len(original) - pulp.lpSum(form.pick[d][lv] for d, lv in original.items())
     loss = (sponsor_before - form.gain[sponsor]) if sponsor in form.gain else pulp.lpSum([])
     worst, best = form.bounds.get(sponsor, (0.0, 0.0))
@@ -131,25 +135,25 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
     for k in range(top):
         loss_cap.lowBound, loss_cap.upBound = None, None
         if cost == "count":
-            form.prob.setObjective(changes + tie_weight * loss)
-            solved = run(form, solver, time_limit)
+            minimise(form, changes + tie_weight * loss)
+            solved = run(form.prob, solver, time_limit)
         else:
-            form.prob.setObjective(loss)
-            solved = run(form, solver, time_limit)
+            minimise(form, loss)
+            solved = run(form.prob, solver, time_limit)
             if solved.found:
                 # The loss of the package found, from the scoring code (CBC reports eight digits only).
                 cheapest = form.package()
                 after = coalition(study, scenario, cheapest, limits.countries).stances[sponsor].gain
                 cap = sponsor_before - after + 1e-9
                 loss_cap.lowBound, loss_cap.upBound = cap, cap
-                form.prob.setObjective(changes)
-                second = run(form, solver, time_limit)
+                minimise(form, changes)
+                second = run(form.prob, solver, time_limit)
                 solved = second if second.found else solved
         first_status = first_status or solved.status
         if not solved.found:
             break
         package = form.package()
-        c = verify(study, scenario, package, limits)
+        c = verify(model, package, limits)
         if target and not _met(c, tuple(target)):
             raise AssertionError("unreachable: verify checks the required stakeholders")
         moves = [(d, lv) for d, lv in package.items() if lv != original[d]]
@@ -161,11 +165,11 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
         form.add(pulp.lpSum(form.pick[d][lv] for d, lv in moves) <= len(moves) - 1, f"not_superset_{k}")
     if alternatives:
         return result(first_status, alternatives)
-    def fewest_changes(soft: Formulation) -> None:
-        soft.prob.sense = pulp.LpMaximize
-        soft.prob.setObjective(pulp.lpSum(soft.pick[d][lv] for d, lv in original.items()))
+
+    def unchanged(soft: Formulation) -> pulp.LpAffineExpression:
+        return pulp.lpSum(soft.pick[d][lv] for d, lv in original.items())
 
     diagnosis = None
     if first_status == "infeasible":
-        diagnosis = diagnose(study, scenario, limits, solver, time_limit, prefer=fewest_changes)
+        diagnosis = diagnose(model, limits, solver, time_limit, prefer=unchanged)
     return result(first_status, [], diagnosis)

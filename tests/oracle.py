@@ -16,9 +16,35 @@ import numpy as np
 
 from scorer.checks import rule_violations
 from scorer.models import Scenario, Study, Venue
-from scorer.ratification import (SEAT_EPSILON, CountryVerdict, country_verdict, majority_party, required_actors,
-                                 seat_shares, venue_needed)
+from scorer.ratification import CountryVerdict, country_verdict
 from scorer.scoring import Package, Stance, profiles, stance, status_quo
+
+SEAT_EPSILON = 1e-9
+
+
+# --- the institutions, read straight from the study (not from the compiled model) ------------------
+
+
+def seat_shares(study: Study, scenario: Scenario, chamber: str) -> dict[str, float]:
+    override = scenario.seats.get(chamber)
+    return dict(override.shares if override is not None else study.institutions.chambers[chamber].seats)
+
+
+def majority_party(study: Study, scenario: Scenario, chamber: str) -> list[str]:
+    override = scenario.seats.get(chamber)
+    if override is not None and override.majority_party is not None:
+        return list(override.majority_party)
+    return list(study.institutions.chambers[chamber].majority_party)
+
+
+def venue_needed(study: Study, package: Package, country: str) -> Venue | None:
+    needed = [study.dimensions[d].level(lv).authority.get(country) for d, lv in package.items()]
+    return max((v for v in needed if v is not None), key=lambda v: list(Venue).index(v), default=None)
+
+
+def required_actors(study: Study, package: Package, country: str) -> list[str]:
+    venue = venue_needed(study, package, country) or Venue.executive
+    return list(study.institutions.countries[country].venues[venue].actors)
 
 
 def all_packages(study: Study) -> Iterator[Package]:
@@ -46,7 +72,6 @@ def judge_all(study: Study, scenario: Scenario, countries: Sequence[str] = ("us"
               venue: Sequence[tuple[str, Venue]] = (), allowed: dict[str, list[str]] | None = None) -> list[Judged]:
     """Every package obeying the level rules and the settings, with its stances and verdicts."""
     present = profiles(study, scenario)
-    base = status_quo(study)
     out = []
     for package in all_packages(study):
         if any(package[d] != lv for d, lv in fix) or any(package[d] == lv for d, lv in forbid):
@@ -58,7 +83,7 @@ def judge_all(study: Study, scenario: Scenario, countries: Sequence[str] = ("us"
             continue
         if next(rule_violations(study, package), None) is not None:
             continue
-        st = {s: stance(p, package, base) for s, p in present.items()}
+        st = {s: stance(p, package) for s, p in present.items()}
         accepts = {s: x.accepts for s, x in st.items()}
         out.append(Judged(package, st, {c: country_verdict(study, scenario, package, c, accepts) for c in countries}))
     return out

@@ -16,7 +16,10 @@ from scorer import AccordError, load_study
 from scorer.checks import check_study, rule_violations
 from scorer.frontier import frontier
 from scorer.models import Venue
-from scorer.optimize import Limits, OptimizerMismatch, Requirement, optimize, parse_objective, requirements, verify
+from cli.parsing import parse_objective
+from scorer.compiled import compiled
+from scorer.limits import Limits, Requirement, requirements, resolve_limits
+from scorer.optimize import OptimizerMismatch, optimize, verify
 from scorer.ratification import coalition
 from scorer.synthetic import synthetic_study
 from scorer.unlock import concession_limits, unlock
@@ -145,6 +148,7 @@ def met(study, j: oracle.Judged, req: Requirement) -> bool:
 
 
 def assert_diagnosis_is_right(study, sc, limits, diagnosis, everything):
+    limits = resolve_limits(study, limits)
     judged = oracle.judge_all(study, sc, limits.countries, limits.fix, limits.forbid, limits.venue)
     if diagnosis.settings:
         assert not judged
@@ -166,13 +170,13 @@ def test_a_fixed_large_programme_with_legalisation_cannot_pass_the_house():
     result = optimize(STUDY, sc, limits=limits)
     assert result.status == "infeasible" and not result.packages
     assert [c.requirement.id for c in result.diagnosis.conflict] == ["us_house"]
-    assert_diagnosis_is_right(STUDY, sc, limits, result.diagnosis, requirements(STUDY, limits))
+    assert_diagnosis_is_right(STUDY, sc, limits, result.diagnosis, requirements(compiled(STUDY, sc), resolve_limits(STUDY, limits)))
 
 
 def test_settings_that_contradict_each_other_are_named():
     limits = Limits(fix=(("legalisation", "earned"),), forbid=(("legalisation", "earned"), ("border", "joint")))
     result = optimize(STUDY, STUDY.scenario("calm"), limits=limits)
-    assert result.diagnosis.settings == ("--fix legalisation=earned", "--forbid legalisation=earned")
+    assert [str(x) for x in result.diagnosis.settings] == ["fix legalisation=earned", "forbid legalisation=earned"]
 
 
 def test_mexico_cannot_be_won_by_executive_action_alone():
@@ -196,7 +200,7 @@ def test_infeasible_searches_name_a_minimal_conflict_and_the_closest_package(cas
     if result.packages:
         return
     assert result.status == "infeasible"
-    assert_diagnosis_is_right(study, sc, limits, result.diagnosis, requirements(study, limits))
+    assert_diagnosis_is_right(study, sc, limits, result.diagnosis, requirements(compiled(study, sc), resolve_limits(study, limits)))
 
 
 # --- unlock -----------------------------------------------------------------------------------------------
@@ -356,7 +360,8 @@ def test_frontier_equals_the_enumerated_pareto_set_on_generated_studies(case, so
 
 def test_verify_refuses_a_package_the_scoring_code_does_not_ratify():
     with pytest.raises(OptimizerMismatch, match="not ratified"):
-        verify(STUDY, STUDY.scenario("calm"), STUDY.package("grand_bargain"), Limits())
+        verify(compiled(STUDY, STUDY.scenario("calm")), STUDY.package("grand_bargain"),
+               resolve_limits(STUDY, Limits()))
 
 
 @pytest.mark.parametrize("text", ["nash", "favour", "favour=", "maximin=us"])

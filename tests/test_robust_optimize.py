@@ -12,7 +12,7 @@ import pytest
 from scorer import load_study
 from scorer.checks import rule_violations
 from scorer.judgments import DEFAULT_SEED, apply_world
-from scorer.optimize import Limits, Objective
+from scorer.limits import Limits, Objective, resolve_limits
 from scorer.ratification import coalition
 from scorer.robust_optimize import robust_optimize, signers
 from scorer.sampling import compile_kernel, draw
@@ -24,6 +24,7 @@ from test_robust import RANGED
 def _deals(study, scenario, limits, worlds):
     """Per package allowed by the level rules, the number of worlds where it is ratified and every
     government accepts, by the scoring code (one world at a time)."""
+    limits = resolve_limits(study, limits)
     kernel = compile_kernel(study, scenario)
     draws = draw(kernel, worlds, np.random.default_rng(DEFAULT_SEED))
     governments = signers(study, limits)

@@ -34,7 +34,7 @@ def test_reservation_margin_and_red_lines_decide_acceptance(study):
     st = stances(study, study.scenario("calm"), study.package("grand_bargain"))
     assert st["mx_president"].gain == pytest.approx(0.85) and st["mx_president"].accepts
     assert st["house_restrictionists"].gain == pytest.approx(0.0)
-    assert st["house_restrictionists"].breaches == ("legalisation.earned",)
+    assert st["house_restrictionists"].touched == ("legalisation.earned",)
     assert not st["house_restrictionists"].accepts
 
 

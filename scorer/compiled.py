@@ -1,0 +1,238 @@
+"""The study compiled for one scenario: every rule of the model stated once, as plain records that
+the scalar scorer, the sampler, the MILP and sensitivity all read.
+
+What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
+normalised weights, the value of every level and its gain coefficient against the status quo, the
+reservation, the red lines); the authority each level needs in each country; the ratification
+tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
+majority party's floor gate; the level rules; the ranged judgments; and the tolerances. Pure
+Python: no numpy, no PuLP, so everyday commands start fast."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+from .judgments import Judgment, judgments
+from .models import Dimension, LevelSet, Scenario, Study, Venue
+
+Package = dict[str, str]
+
+# --- tolerances: every one of the model, defined here ---------------------------------------
+
+ACCEPT_TOLERANCE = 1e-12  # a gain this far below the reservation still clears it (rounding)
+SEAT_TOLERANCE = 1e-9  # a chamber's (or party's) accepting share this far below its threshold still passes
+MILP_TOLERANCE = 1e-9  # slack on gain >= reservation inside a programme; packages are then verified exactly
+MILP_GAP = 1e-9  # relative and absolute MIP gap: prove the optimum, do not stop at "good enough"
+# The solvers' own feasibility tolerances (1e-6 to 1e-7 by default) would let a constraint such as
+# gain >= reservation slip by more than MILP_TOLERANCE; tighten them below it.
+MILP_FEASIBILITY = 1e-10
+RANK_TIE = 1e-12  # scores closer than this tie in a ranking
+OBJECTIVE_AGREEMENT = 1e-6  # the solver's objective and the scoring code's may differ by this much
+
+
+def preferred_values(dim: Dimension, preferred: str) -> dict[str, float]:
+    """Single-peaked values: 1 at the preferred level, falling linearly to 0 at the farthest level."""
+    ids = dim.level_ids
+    peak = ids.index(preferred)
+    span = max(peak, len(ids) - 1 - peak)
+    return {lv: 1.0 - abs(i - peak) / span for i, lv in enumerate(ids)}
+
+
+def level_values(dim: Dimension, values: dict[str, float] | None, preferred: str | None) -> dict[str, float]:
+    """A concern's value of every level: its explicit values, or single-peaked at its preferred level."""
+    return dict(values) if values is not None else preferred_values(dim, preferred)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A present stakeholder as it stands in the scenario: its stakes per dimension."""
+
+    id: str
+    country: str
+    influence: float
+    reservation: float
+    salience: dict[str, float]  # as read, before the scenario
+    multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
+    weights: dict[str, float]  # salience x multiplier, normalised to sum to one
+    values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
+    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
+    red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
+
+    def value(self, package: Package) -> float:
+        return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+
+    def gain(self, package: Package) -> float:
+        return sum(row[package[d]] for d, row in self.coefficients.items())
+
+    def touched(self, package: Package) -> list[str]:
+        """The red lines (as 'dimension.level') the package touches."""
+        return [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
+
+
+@dataclass(frozen=True)
+class ChamberTest:
+    """A chamber's vote for one venue: the accepting blocs' seats must reach `threshold`; where a
+    majority party controls the floor (`party` not empty), the accepting share of the party's seats
+    must first reach `gate` for the bill to reach a vote."""
+
+    chamber: str
+    seats: dict[str, float]  # bloc -> share of seats (the scenario's, where it sets them)
+    threshold: float
+    party: tuple[str, ...]
+    gate: float | None
+
+    @property
+    def party_weights(self) -> dict[str, float]:
+        """Each majority-party bloc's share of the party's seats."""
+        total = sum(self.seats[b] for b in self.party)
+        return {b: (self.seats[b] / total if total > 0 else 0.0) for b in self.party}
+
+
+@dataclass(frozen=True)
+class VenueTest:
+    """Who must accept for a package to be ratified in one country through one venue."""
+
+    country: str
+    venue: Venue
+    actors: tuple[str, ...]
+    chambers: tuple[ChamberTest, ...]
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """Picking `level` on `dimension` requires (or excludes) one of `members` on `other`."""
+
+    dimension: str
+    level: str
+    kind: Literal["requires", "excludes"]
+    other: str
+    members: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CompiledStudy:
+    study: Study
+    scenario: Scenario
+    levels: dict[str, tuple[str, ...]]  # dimension -> level ids, status quo first
+    status_quo: Package
+    profiles: dict[str, Profile]  # present stakeholders, in study order
+    absent: frozenset[str]
+    authority: dict[str, dict[str, dict[str, Venue]]]  # dimension -> level -> country -> venue needed
+    tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
+    rules: tuple[LevelRule, ...]
+    judgments: tuple[Judgment, ...]
+
+    def venue_needed(self, package: Package, country: str) -> Venue | None:
+        """The strongest authority the package's levels need in `country`, or None."""
+        needed = [v for d, lv in package.items() if (v := self.authority[d][lv].get(country)) is not None]
+        return max(needed, key=lambda v: v.rank) if needed else None
+
+    def test(self, package: Package, country: str) -> VenueTest | None:
+        """The ratification test the package faces in `country` (None: it needs no venue there)."""
+        venue = self.venue_needed(package, country)
+        return None if venue is None else self.tests[country][venue]
+
+    def required_actors(self, package: Package, country: str) -> tuple[str, ...]:
+        """The named actors the country's venue requires (the executive's when no venue is needed):
+        the country's ratifying coalition."""
+        return self.tests[country][self.venue_needed(package, country) or Venue.executive].actors
+
+    def shifts(self, stakeholder: str, skip: frozenset[int] = frozenset()) -> dict[str, float]:
+        """Per dimension, the product of the scenario's multipliers on this stakeholder's salience,
+        the shifts at the indices in `skip` left out."""
+        return _multipliers(self.scenario, stakeholder, skip)
+
+
+def _multipliers(scenario: Scenario, stakeholder: str, skip: frozenset[int] = frozenset()) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for i, shift in enumerate(scenario.salience):
+        if i not in skip and (not shift.stakeholders or stakeholder in shift.stakeholders):
+            out[shift.dimension] = out.get(shift.dimension, 1.0) * shift.multiplier
+    return out
+
+
+def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
+    return frozenset(dimension.members(levels))
+
+
+def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str, Profile]:
+    reservations = {r.stakeholder: r.reservation for r in scenario.reservation}
+    out = {}
+    for sh in study.stakeholders.values():
+        if sh.id in scenario.absent:
+            continue
+        shifts = _multipliers(scenario, sh.id)
+        salience = {d: c.salience for d, c in sh.concerns.items()}
+        multiplier = {d: shifts.get(d, 1.0) for d in sh.concerns}
+        raw = {d: salience[d] * multiplier[d] for d in sh.concerns}
+        total = sum(raw.values())
+        weights = {d: (w / total if total > 0 else 0.0) for d, w in raw.items()}
+        values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
+        coefficients = {d: {lv: weights[d] * (v - row[status_quo[d]]) for lv, v in row.items()}
+                        for d, row in values.items()}
+        red: dict[str, frozenset[str]] = {}
+        for ls in sh.red_lines:
+            red[ls.dimension] = red.get(ls.dimension, frozenset()) | _members(study.dimensions[ls.dimension], ls)
+        out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
+                             multiplier, weights, values, coefficients, red)
+    return out
+
+
+def _tests(study: Study, scenario: Scenario) -> dict[str, dict[Venue, VenueTest]]:
+    out = {}
+    for c, country in study.institutions.countries.items():
+        if not country.ratifies:
+            continue
+        out[c] = {}
+        for venue, rule in country.venues.items():
+            chambers = []
+            for ch, threshold in rule.chambers.items():
+                override = scenario.seats.get(ch)
+                chamber = study.institutions.chambers[ch]
+                seats = dict(override.shares if override is not None else chamber.seats)
+                party = (override.majority_party if override is not None and override.majority_party is not None
+                         else chamber.majority_party)
+                chambers.append(ChamberTest(ch, seats, threshold, tuple(party),
+                                            chamber.agenda_threshold if party else None))
+            out[c][venue] = VenueTest(c, venue, tuple(rule.actors), tuple(chambers))
+    return out
+
+
+def _rules(study: Study) -> tuple[LevelRule, ...]:
+    out = []
+    for d, dim in study.dimensions.items():
+        for level in dim.levels:
+            for kind, sets in (("requires", level.requires), ("excludes", level.excludes)):
+                out += [LevelRule(d, level.id, kind, ls.dimension, _members(study.dimensions[ls.dimension], ls))
+                        for ls in sets]
+    return tuple(out)
+
+
+def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
+    """The study under `scenario`, compiled (see the module docstring)."""
+    levels = {d: tuple(dim.level_ids) for d, dim in study.dimensions.items()}
+    base = {d: ids[0] for d, ids in levels.items()}
+    authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
+    return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
+                         authority, _tests(study, scenario), _rules(study), tuple(judgments(study, scenario)))
+
+
+_CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def compiled(study: Study, scenario: Scenario) -> CompiledStudy:
+    """`compile_study`, remembered for the last few (study, scenario) objects: the models are
+    frozen, and a cached entry holds them, so their ids cannot be reused while it lives."""
+    key = (id(study), id(scenario))
+    hit = _CACHE.get(key)
+    if hit is not None and hit.study is study and hit.scenario is scenario:
+        _CACHE.move_to_end(key)
+        return hit
+    out = compile_study(study, scenario)
+    _CACHE[key] = out
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out

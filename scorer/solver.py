@@ -1,0 +1,127 @@
+"""Running a MILP solver on a built programme: the solver's choice and options, its status and
+gap, CBC's known false "infeasible" verdicts, its temporary files, and the solver's own output
+kept off standard output."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import pulp
+
+from .compiled import MILP_FEASIBILITY, MILP_GAP
+from .errors import AccordError
+
+# HiGHS first: in bench/optimize.py it proved the optima faster than CBC on the shipped case and on
+# generated studies (it runs in-process; CBC is a subprocess reading an MPS file). CBC is the fallback.
+SOLVERS = ("highs", "cbc")
+Status = Literal["optimal", "feasible", "infeasible", "unbounded", "not_solved"]
+
+
+@dataclass(frozen=True)
+class Solve:
+    status: Status  # feasible: a package found, not proven optimal (a time limit)
+    gap: float | None
+    seconds: float
+
+    @property
+    def found(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def default_solver() -> str:
+    for name in SOLVERS:
+        if _solver(name, None, check=False) is not None:
+            return name
+    raise AccordError("no MILP solver is available: install highspy, or PuLP with its bundled CBC")
+
+
+def check_solver(name: str) -> None:
+    _solver(name, None)
+
+
+def _solver(name: str, time_limit: float | None, check: bool = True, preprocess: bool = True):
+    if name == "highs":
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
+                            mip_feasibility_tolerance=MILP_FEASIBILITY, primal_feasibility_tolerance=MILP_FEASIBILITY)
+        if solver.available():
+            return solver
+        solver = pulp.HiGHS_CMD(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
+                                options=[f"mip_feasibility_tolerance={MILP_FEASIBILITY}",
+                                         f"primal_feasibility_tolerance={MILP_FEASIBILITY}"])
+        if solver.available():
+            return solver
+    elif name == "cbc":
+        # PuLP 3 warns that PULP_CBC_CMD goes away in PuLP 4; pyproject pins PuLP 3 for its bundled CBC.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            options = [f"primalTolerance {MILP_FEASIBILITY}", f"integerTolerance {MILP_FEASIBILITY}"]
+            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
+                                       options=options + ([] if preprocess else ["preprocess off"]))
+        if solver.available():
+            return solver
+    elif check:
+        raise AccordError(f"unknown solver '{name}' (expected one of: {', '.join(SOLVERS)})")
+    if check:
+        other = "cbc" if name == "highs" else "highs"
+        raise AccordError(f"solver '{name}' is not installed (solver '{other}' may be)")
+    return None
+
+
+@contextmanager
+def stdout_guarded() -> Iterator[None]:
+    """File descriptor 1 points at the null device while a solver runs: HiGHS (1.16) prints its
+    banner there from C++, past any `msg=False`, and would corrupt the JSON a user pipes on."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
+    """Solve the programme as it stands with the named solver (never PuLP's default)."""
+    start = time.perf_counter()
+    with stdout_guarded():
+        prob.solve(_solver(solver, time_limit))
+        if solver == "cbc" and prob.status == pulp.LpStatusInfeasible:
+            # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
+            # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
+            # CBC then stops before writing a solution file when its bound tightening already proves
+            # infeasibility, which PuLP reports as an error; the first verdict stands.
+            try:
+                prob.solve(_solver(solver, time_limit, preprocess=False))
+            except pulp.PulpSolverError:
+                pass
+    seconds = time.perf_counter() - start
+    sol = prob.sol_status
+    if sol == pulp.LpSolutionOptimal:
+        status = "optimal"
+    elif sol == pulp.LpSolutionIntegerFeasible:
+        status = "feasible"
+    elif sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+        status = "infeasible"
+    elif sol == pulp.LpSolutionUnbounded:
+        status = "unbounded"
+    else:
+        status = "not_solved"
+    gap = None
+    model = getattr(prob, "solverModel", None)
+    if status in ("optimal", "feasible") and model is not None and hasattr(model, "getInfo"):
+        gap = float(model.getInfo().mip_gap)
+        gap = max(0.0, gap) if status == "optimal" else gap
+    elif status == "optimal":
+        gap = 0.0
+    return Solve(status, gap if gap is None or math.isfinite(gap) else None, seconds)
