@@ -77,7 +77,8 @@ def optimize(
     sc = resolve_scenario(s, scenario)
     limits = _limits(s, countries, fix, forbid, venue, require)
     if robust is not None:
-        from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
+        from scorer.robust_optimize import robust_optimize  # noqa: PLC0415
+        from scorer.robust_reports import robust_search_report  # noqa: PLC0415
 
         found = robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
         emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")

@@ -44,7 +44,8 @@ def robust(
 ) -> None:
     """Sample the judgments within their ranges: per proposal, how often it is ratified and ranks
     first, its rank distribution, and who is most often pivotal or blocking."""
-    from scorer.sampling import robust as sample, robust_report
+    from scorer.robust_reports import robust_report
+    from scorer.sampling import robust as sample
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
@@ -64,7 +65,8 @@ def sensitivity(
 ) -> None:
     """For each stakeholder and judgment, the interval in which acceptance and ratification stay as
     they are, and a tornado of the judgments whose plausible range crosses a flip point."""
-    from scorer.sensitivity import sensitivity as stabilities, sensitivity_report
+    from scorer.robust_reports import sensitivity_report
+    from scorer.sensitivity import sensitivity as stabilities
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)

@@ -66,7 +66,8 @@ def robustness_section(study: Study, scenario: Scenario, method: str = DEFAULT_M
     their ranges, and the judgments its verdict hinges on most. numpy loads only here."""
     from .judgments import DEFAULT_SEED  # noqa: PLC0415
     from .sampling import robust  # noqa: PLC0415
-    from .sensitivity import decisive, sensitivity  # noqa: PLC0415
+    from .robust_reports import decisive  # noqa: PLC0415
+    from .sensitivity import sensitivity  # noqa: PLC0415
 
     result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method)
     rows, data = [], []

@@ -9,17 +9,7 @@ frontier point is skipped (up to `STEP`). Each package a solver returns is re-sc
 code; where a solver met the step only within its own tolerance, the step grows tenfold (to
 `MAX_STEP` at most) for that point, and past that the frontier is reported as not proven complete.
 
-JSON contract of `accord frontier` (`-f json`):
-
-    {"scenario": str, "countries": [A, B], "status": "optimal" | "feasible" | "partial" (stopped at
-     MAX_POINTS) | "infeasible" | "not_solved",
-     "solver": str,
-     "points": [{"point": int, "gains": {A: float, B: float}, "venues": {country: venue},
-                 "package": {dimension: level}, "changes": {dimension: level}, "proposals": [id]}],
-     "proposals": [{"proposal": str, "ratified": bool, "gains": {A: float | null, B: float | null},
-                    "position": "on the frontier" | "inside" | "beyond" | "not computed" (frontier not
-                    traced to its end), "point": int | null,
-                    "headroom": {A: float, B: float} | null}]}
+Its JSON contract is stated in the README ("JSON contracts") and produced by `optimize_reports`.
 
 `point` of a proposal is the frontier point equal to it (on) or the one that improves it most evenly
 (inside); `headroom` is what each country would gain by moving there."""

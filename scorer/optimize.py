@@ -2,18 +2,7 @@
 `milp`, solved by `solver`), the next ones by no-good cuts, each checked by the scoring code; and,
 when none exists, the diagnosis (`diagnosis`).
 
-JSON contract of `accord optimize` (`-f json`):
-
-    {"status": "optimal" | "feasible" (time limit hit, not proven) | "infeasible" | "not_solved",
-     "scenario": str, "objective_name": "maximin" | "welfare" | "support" | "favour=COUNTRY",
-     "objective": float | null, "gap": float | null, "solver": "highs" | "cbc",
-     "package": {dimension: level} | null, "ratified": bool,
-     "countries": {country: {"venue", "ratified", "blocking", "chambers"}}   (as in `coalition`),
-     "accepting": [stakeholder], "changes": {dimension: {"from": level, "to": level}},
-     "pillars": [{"name": str, "provisions": {dimension: level}}],
-     "packages": [{"rank", "package", "ratified", "objective", "countries", "accepting", "changes"}],
-     "conflict": [{"requirement": str, "kind", "id", "country", "venue", "reason"}],
-     "settings_conflict": [str], "closest": {"package", "missing": [str], "countries"} | null}
+Its JSON contract is stated in the README ("JSON contracts") and produced by `optimize_reports`.
 
 The top-level package fields describe the best package; `packages` lists all `top` of them;
 `conflict`, `settings_conflict` and `closest` are filled only when no package exists."""

@@ -17,21 +17,10 @@ threshold, in world n. The objective is the number of worlds that count; ties be
 are left to the solver. The package is then checked by the vectorised model on the same worlds
 (it must count in at least as many) and by the level rules.
 
-JSON (`accord optimize --robust N -f json`), stable:
-    {"status": "optimal" | "feasible" | "infeasible" | "not_solved", "scenario", "solver", "gap",
-     "worlds": N, "fresh_worlds": M, "seed", "distribution", "judgments": K,
-     "signers": [stakeholder],   # the governments that must accept for a world to count
-     "robust": {"package": {dimension: level}, "changes": {dimension: {"from", "to"}},
-                "pillars": [...], "ratified_at_point": bool, "signed_at_point": bool,
-                "in_sample": share of the N worlds that count, "out_of_sample": share of M fresh worlds
-                that count, "out_of_sample_se": float,
-                "out_of_sample_ratified": share of the fresh worlds ratified, signed or not} | null,
-     "plain": {"objective_name", "objective": float, same fields as "robust"} | null}
-"""
+Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -46,9 +35,7 @@ from .limits import Limits, Objective, resolve_limits, requirements
 from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formulate, maximise
 from .models import Scenario, Study, Venue
 from .optimize import OptimizerMismatch, optimize
-from .optimize_reports import changes_json, changes_of, pillars_json, provision_rows
 from .ratification import coalition
-from .render import Report, Table
 from .sampling import Kernel, compile_kernel, draw, ratified_counts, reservations, weights
 from .solver import default_solver, run
 
@@ -201,63 +188,3 @@ def robust_optimize(study: Study, scenario: Scenario, worlds: int, objective: Ob
     return RobustSearch(scenario.id, objective, limits, solver, result.status, result.gap, worlds, fresh_worlds, seed,
                         distribution, len(kernel.judgments), tuple(governments), found.get("robust"), found.get("plain"),
                         plain.packages[0].objective if plain.packages else None, time.perf_counter() - start)
-
-
-# --- report -----------------------------------------------------------------------------------
-
-
-def _share(count: int, n: int) -> float:
-    return round(count / n, 6)
-
-
-def _candidate_json(study: Study, c: Candidate | None, r: RobustSearch) -> dict | None:
-    if c is None:
-        return None
-    p = c.out_of_sample / r.fresh_worlds
-    return {"package": c.package, "changes": changes_json(study, c.package),
-            "pillars": pillars_json(study, c.package), "ratified_at_point": c.ratified_at_point,
-            "signed_at_point": c.signed_at_point, "in_sample": _share(c.in_sample, r.worlds),
-            "out_of_sample": _share(c.out_of_sample, r.fresh_worlds),
-            "out_of_sample_se": round(math.sqrt(p * (1 - p) / r.fresh_worlds), 6),
-            "out_of_sample_ratified": _share(c.out_of_sample_ratified, r.fresh_worlds)}
-
-
-def robust_search_json(study: Study, r: RobustSearch) -> dict:
-    plain = _candidate_json(study, r.plain, r)
-    if plain is not None:
-        plain = {"objective_name": str(r.objective), "objective": round(r.plain_objective, 6), **plain}
-    return {"status": r.status, "scenario": r.scenario, "solver": r.solver, "gap": r.gap, "worlds": r.worlds,
-            "fresh_worlds": r.fresh_worlds, "seed": r.seed, "distribution": r.distribution,
-            "judgments": r.judgments, "signers": list(r.signers), "robust": _candidate_json(study, r.robust, r),
-            "plain": plain}
-
-
-def robust_search_report(study: Study, r: RobustSearch) -> Report:
-    """The robust package next to the plain optimum: ratified in and out of sample, and their levels."""
-    rows = []
-    for name, c in (("robust (most worlds)", r.robust), (f"plain optimum ({r.objective})", r.plain)):
-        if c is None:
-            rows.append([name, "-", "-", "-", "-", "-", "none found"])
-            continue
-        p = c.out_of_sample / r.fresh_worlds
-        rows.append([name, c.signed_at_point, c.in_sample / r.worlds, p,
-                     1.96 * math.sqrt(p * (1 - p) / r.fresh_worlds), c.out_of_sample_ratified / r.fresh_worlds,
-                     len(changes_of(study, c.package))])
-    notes = [f"a world counts when the package is ratified and {', '.join(r.signers)} accept it",
-             f"{r.worlds} worlds for the programme, {r.fresh_worlds} fresh worlds to judge it; {r.judgments} "
-             f"judgments drawn ({r.distribution}), seed {r.seed}; solver {r.solver}: {r.status}"
-             + (f", gap {r.gap:.2g}" if r.gap else "")]
-    tables = [Table("robust", f"Robust package: a deal in the most sampled worlds ({r.scenario})",
-                    ["package", "deal (point)", "share in sample", "share out of sample", "±",
-                     "ratified out of sample", "changes"], rows, notes=notes)]
-    if r.robust is not None:
-        tables.append(Table("robust_package", "The robust package", ["pillar", "dimension", "level", "label",
-                                                                     "status quo"],
-                            provision_rows(study, r.robust.package)))
-    if r.robust is not None and r.plain is not None:
-        differ = [[d, study.dimensions[d].label, r.robust.package[d], r.plain.package[d]]
-                  for d in study.dimensions if r.robust.package[d] != r.plain.package[d]]
-        tables.append(Table("differences", "Where the robust package and the plain optimum differ",
-                            ["dimension", "label", "robust", "plain"], differ,
-                            notes=[] if differ else ["the same package"]))
-    return Report(tables, robust_search_json(study, r))

@@ -6,21 +6,11 @@ numpy arrays with the samples as an axis and evaluated in chunks, so memory stay
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
 range or from a triangular distribution peaking at its point value; saliences are renormalised
 per stakeholder after drawing, as the model does. The draws come from one seeded stream read in
-order, so a seed gives the same worlds whatever the chunk size.
+order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
+world when its change of mind alone would flip ratification there, and blocking when `coalition`
+would list it among those blocking.
 
-JSON of `accord robust` (stable):
-    {"scenario", "method", "samples", "seed", "distribution",
-     "judgments": [{"id", "kind", "stakeholders": [...], "dimension", "level", "point", "low", "high"}],
-     "proposals": [  # most often ratified first, then most often first, then id
-        {"proposal", "ratified_at_point": bool, "rank_at_point": int,
-         "p_ratified", "p_ratified_se",   # share of worlds ratified, and its standard error
-         "p_first",                       # share of worlds ranked first under `method` (ties share)
-         "mean_rank", "ranks": [p(rank 1), p(rank 2), ...],
-         "countries": {country: p(ratifies there)},
-         "stakeholders": [{"id", "p_accepts", "p_pivotal", "p_blocking"}]}]}
-A stakeholder is pivotal in a world when its change of mind alone would flip ratification there,
-and blocking when `coalition` would list it among the blockers. Probabilities are rounded to six
-decimals."""
+Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
 from __future__ import annotations
 
@@ -35,7 +25,6 @@ from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, CompiledStudy,
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
 from .models import Scenario, Study
 from .ranking import DEFAULT_METHOD, METHODS, rank
-from .render import Report, Table
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
 
@@ -74,7 +63,7 @@ class Kernel:
     multiplier: np.ndarray  # (S, D) product of the scenario's multipliers that have no range
     levels: np.ndarray  # (S, P + 1, D) point value of each package's level
     reservation: np.ndarray  # (S,)
-    breach: np.ndarray  # (S, P) bool: the proposal touches a red line
+    touched: np.ndarray  # (S, P) bool: the proposal touches a red line
     tests: Tests
     # Where the K drawn columns go. Saliences: column, stakeholder, dimension (as arrays).
     salience_draws: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -159,15 +148,14 @@ def compile_kernel(study: Study, scenario: Scenario,
 
     present = np.array([s not in model.absent for s in sids])
     salience, multiplier = np.zeros((S, D)), np.ones((S, D))
-    levels, breach = np.zeros((S, P1, D)), np.zeros((S, P1 - 1), dtype=bool)
+    levels, touched = np.zeros((S, P1, D)), np.zeros((S, P1 - 1), dtype=bool)
     reservation = np.zeros(S)
     for s, prof in model.profiles.items():
         i = index[s]
         for d, values in prof.values.items():
             salience[i, dindex[d]] = prof.salience[d]
             levels[i, :, dindex[d]] = [values[pkg[d]] for pkg in packages]
-        for d, members in prof.red_lines.items():
-            breach[i] |= [pkg[d] in members for pkg in packages[:-1]]
+        touched[i] = [bool(prof.touched(pkg)) for pkg in packages[:-1]]
         for d, m in model.shifts(s, ranged_shifts).items():
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
@@ -197,7 +185,7 @@ def compile_kernel(study: Study, scenario: Scenario,
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
-                  reservation, breach, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
+                  reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
                   low, high, point)
 
 
@@ -277,7 +265,7 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     gains = values[:, :P] - values[:, P:]
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
-    accepts &= ~kernel.breach[:, :, None]
+    accepts &= ~kernel.touched[:, :, None]
     accepts &= kernel.present[:, None, None]
     accepts = np.ascontiguousarray(accepts.transpose(1, 0, 2))  # (P, S, n)
 
@@ -468,59 +456,3 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
                          per(accepts), per(pivotal), per(blocking)))
     odds.sort(key=lambda o: (-o.ratified, -o.first, o.proposal))
     return Robustness(scenario.id, method, samples, seed, distribution, kernel.judgments, tuple(odds))
-
-
-def _p(x: float) -> float:
-    return round(x, 6)
-
-
-def judgment_json(j: Judgment) -> dict:
-    return {"id": j.id, "kind": j.kind, "stakeholders": list(j.stakeholders), "dimension": j.dimension,
-            "level": j.level, "point": j.point, "low": j.low, "high": j.high}
-
-
-def robustness_json(r: Robustness) -> dict:
-    n = r.samples
-    out = []
-    for o in r.odds:
-        p = o.ratified / n
-        out.append({
-            "proposal": o.proposal, "ratified_at_point": o.ratified_at_point, "rank_at_point": o.rank_at_point,
-            "p_ratified": _p(p), "p_ratified_se": _p(math.sqrt(p * (1 - p) / n)), "p_first": _p(o.first / n),
-            "mean_rank": _p(sum((i + 1) * c for i, c in enumerate(o.rank_counts)) / n),
-            "ranks": [_p(c / n) for c in o.rank_counts],
-            "countries": {c: _p(x / n) for c, x in o.countries.items()},
-            "stakeholders": [{"id": s, "p_accepts": _p(o.accepts[s] / n), "p_pivotal": _p(o.pivotal[s] / n),
-                              "p_blocking": _p(o.blocking[s] / n)} for s in o.accepts],
-        })
-    return {"scenario": r.scenario, "method": r.method, "samples": r.samples, "seed": r.seed,
-            "distribution": r.distribution, "judgments": [judgment_json(j) for j in r.judgments], "proposals": out}
-
-
-def _most(counts: dict[str, int], samples: int, n: int = 3) -> str:
-    top = sorted(((c, s) for s, c in counts.items() if c > 0), key=lambda t: (-t[0], t[1]))[:n]
-    return ", ".join(f"{s} {c / samples:.2f}" if c / samples >= 0.005 else f"{s} <0.01" for c, s in top)
-
-
-def robust_report(r: Robustness) -> Report:
-    """Per proposal: the point verdict, how often ratified and ranked first, the rank
-    distribution, and who is most often pivotal or blocking."""
-    n = r.samples
-    rows, dist = [], []
-    for o in r.odds:
-        p = o.ratified / n
-        rows.append([o.proposal, o.ratified_at_point, o.rank_at_point, p, 1.96 * math.sqrt(p * (1 - p) / n),
-                     o.first / n, sum((i + 1) * c for i, c in enumerate(o.rank_counts)) / n,
-                     "; ".join(f"{c} {x / n:.2f}" for c, x in o.countries.items()),
-                     _most(o.pivotal, n), _most(o.blocking, n)])
-        dist.append([o.proposal] + [c / n for c in o.rank_counts])
-    notes = [f"{n} worlds, {len(r.judgments)} judgments drawn ({r.distribution}), seed {r.seed}; "
-             "±: 95% interval of the ratification share; the judgments are listed in the JSON"]
-    return Report([
-        Table("robust", f"Robustness by {r.method} ({r.scenario})",
-              ["proposal", "ratified (point)", "rank (point)", "p ratified", "±", "p first", "mean rank",
-               "p ratified by country", "most often pivotal", "most often blocking"], rows, notes=notes),
-        Table("ranks", "Rank distribution (share of worlds at each rank)",
-              ["proposal"] + [str(i + 1) for i in range(len(r.odds))], dist,
-              heat=list(range(1, len(r.odds) + 1))),
-    ], robustness_json(r))

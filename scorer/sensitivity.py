@@ -10,19 +10,7 @@ denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. 
 reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
 and ratification (monotone in who accepts) changes only at those flip points.
 
-JSON of `accord sensitivity` (stable):
-    {"proposal", "scenario", "ratified": bool at the point reading,
-     "judgments": [{"id", "kind", "dimension", "level", "point", "low", "high",
-                    "ratification_interval": [low|null, high|null],   # null: unbounded
-                    "ratification_flips": [x, ...],                   # where ratification changes
-                    "ratification_share": float,  # share of [low, high] where ratification differs
-                    "stakeholders": [{"id", "accepts", "red_line", "flip": x|null,
-                                      "interval": [low|null, high|null],
-                                      "distance": d|null,   # from the range to the flip point;
-                                                            # negative: the range crosses it
-                                      "share": float}]}],  # share of the range where acceptance differs
-     "tornado": [judgment id, ...]}   # judgments whose range crosses a flip point, most decisive first
-"""
+Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
 from __future__ import annotations
 
@@ -33,7 +21,6 @@ from .compiled import CompiledStudy, Package, compiled
 from .judgments import DOMAIN, Judgment
 from .models import Scenario, Study
 from .ratification import Coalition, coalition, ratified
-from .render import Report, Table
 from .scoring import resolve_proposal
 
 
@@ -213,89 +200,3 @@ def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only:
     at = _point(study, scenario, proposal_id)
     found = [stability(study, scenario, proposal_id, j, at) for j in at.model.judgments if j.ranged or not ranged_only]
     return Sensitivity(proposal_id, scenario.id, at.coalition.ratified, tuple(found))
-
-
-# --- reports --------------------------------------------------------------------------------
-
-
-def _num(x: float | None) -> float | None:
-    return None if x is None or math.isinf(x) else round(x, 6)
-
-
-def _interval_text(iv: Interval) -> str:
-    lo = "-inf" if math.isinf(iv[0]) else f"{iv[0]:.3f}"
-    hi = "inf" if math.isinf(iv[1]) else f"{iv[1]:.3f}"
-    return f"[{lo}, {hi}]"
-
-
-def _bar(st: Stability, width: int = 20) -> str:
-    """The share of the range over which ratification (#) or, failing that, acceptance (+) differs."""
-    rat, acc = st.decisiveness
-    return ("#" * round(rat * width) if rat > 0 else "+" * round(acc * width)).ljust(width)
-
-
-def _flips_text(st: Stability) -> str:
-    """Who flips inside the plausible range, and where: 'mx_president rejects above 0.180'."""
-    out = []
-    for s in st.stakeholders:
-        if s.share > 0 and s.flip is not None:
-            side = "below" if s.interval[0] == s.flip else "above"
-            out.append(f"{s.stakeholder} {'rejects' if s.accepts else 'accepts'} {side} {s.flip:.3f}")
-    return "; ".join(out)
-
-
-def decisive(sens: Sensitivity, n: int = 3) -> list[str]:
-    """The n most decisive judgments, as 'id (share of range where ratification differs)'."""
-    return [f"{st.judgment.id} ({st.decisiveness[0]:.0%})" for st in sens.tornado[:n] if st.decisiveness[0] > 0]
-
-
-def sensitivity_json(sens: Sensitivity) -> dict:
-    def interval(iv: Interval) -> list[float | None]:
-        return [_num(iv[0]), _num(iv[1])]
-
-    return {
-        "proposal": sens.proposal, "scenario": sens.scenario, "ratified": sens.ratified,
-        "judgments": [{
-            "id": st.judgment.id, "kind": st.judgment.kind, "dimension": st.judgment.dimension,
-            "level": st.judgment.level, "point": st.judgment.point, "low": st.judgment.low, "high": st.judgment.high,
-            "ratification_interval": interval(st.ratification_interval),
-            "ratification_flips": [_num(x) for x in st.ratification_flips],
-            "ratification_share": round(st.ratification_share, 6),
-            "stakeholders": [{"id": s.stakeholder, "accepts": s.accepts, "red_line": s.red_line, "flip": _num(s.flip),
-                              "interval": interval(s.interval), "distance": _num(s.distance),
-                              "share": round(s.share, 6)} for s in st.stakeholders],
-        } for st in sens.stabilities],
-        "tornado": [st.judgment.id for st in sens.tornado],
-    }
-
-
-def sensitivity_report(sens: Sensitivity, top: int = 20) -> Report:
-    """The tornado of crossing judgments, then the stability of each judgment for each
-    stakeholder, nearest to flipping first (`top` rows shown; 0: all; the JSON has all)."""
-    verdict = "ratified" if sens.ratified else "not ratified"
-    tornado = [[st.judgment.id, st.judgment.point, _interval_text((st.judgment.low, st.judgment.high)),
-                _flips_text(st), ", ".join(f"{x:.3f}" for x in st.ratification_flips
-                                           if st.judgment.low < x < st.judgment.high),
-                st.ratification_share, st.decisiveness[1], _bar(st)] for st in sens.tornado]
-    rows = [(s.distance if s.distance is not None else math.inf, st.judgment.id, s.stakeholder, st, s)
-            for st in sens.stabilities for s in st.stakeholders]
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    shown = rows if top <= 0 else rows[:top]
-    stability_rows = [[s.stakeholder, st.judgment.id, st.judgment.point,
-                       _interval_text((st.judgment.low, st.judgment.high)),
-                       "red line" if s.red_line else s.accepts, s.flip, _interval_text(s.interval), s.distance,
-                       _interval_text(st.ratification_interval)] for _, _, _, st, s in shown]
-    notes = [f"showing {len(shown)} of {len(rows)}; --top 0 shows all"] if len(shown) < len(rows) else []
-    return Report([
-        Table("tornado", f"{sens.proposal} in {sens.scenario} ({verdict} at the point reading): judgments whose "
-              "plausible range crosses a flip point, most decisive first",
-              ["judgment", "point", "range", "flips within the range", "ratification flips at",
-               "ratification differs", "acceptance differs", "share of range (#: ratification, +: acceptance)"],
-              tornado, notes=[] if tornado else ["no judgment's range crosses a flip point: the verdict holds "
-                                                 "across every plausible reading taken one at a time"]),
-        Table("stability", "Stability intervals (all else at its point value), nearest to flipping first",
-              ["stakeholder", "judgment", "point", "range", "accepts", "flip at", "acceptance holds in",
-               "distance", "ratification holds in"], stability_rows,
-              notes=notes + ["distance: from the plausible range to the flip point; negative when the range "
-                             "crosses it"]),
-    ], sensitivity_json(sens))

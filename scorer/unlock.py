@@ -6,17 +6,7 @@ sponsor); cost `sponsor` minimises the sponsor's loss of value (ties go to fewer
 each answer a cut forbids every package containing all of its moves, so the next alternatives are
 genuinely different, and under `count` every alternative is minimal: no subset of its changes works.
 
-JSON contract of `accord unlock PROPOSAL` (`-f json`):
-
-    {"proposal": str, "scenario": str, "sponsor": str, "cost": "count" | "sponsor",
-     "target": "ratification" | {"accept": [stakeholder]}, "concessions_only": bool,
-     "status": "already" (nothing to change) | "optimal" | "feasible" | "infeasible" | "not_solved",
-     "solver": str, "ratified_before": bool, "sponsor_gain_before": float | null,
-     "alternatives": [{"rank": int, "changes": {dimension: {"from": level, "to": level}},
-                       "package": {dimension: level}, "ratified": bool, "wins": [stakeholder],
-                       "loses": [stakeholder], "sponsor_gain_after": float | null,
-                       "sponsor_loss": float | null, "countries": {...as in `coalition`}}],
-     "conflict": [...], "settings_conflict": [...], "closest": {...} | null   (as in `optimize`)}"""
+Its JSON contract is stated in the README ("JSON contracts") and produced by `optimize_reports`."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ from scorer import load_study
 from scorer.judgments import apply_world
 from scorer.ranking import METHODS, rank
 from scorer.ratification import coalition
-from scorer.sampling import compile_kernel, draw, evaluate, ranks, robust, robustness_json, scores
+from scorer.robust_reports import robustness_json
+from scorer.sampling import compile_kernel, draw, evaluate, ranks, robust, scores
 
 from conftest import HERE, MINI, assert_well_formed
 
