@@ -23,10 +23,10 @@ import oracle  # noqa: E402  (the tests' enumeration oracle)
 from scorer import StudyError, load_study  # noqa: E402
 from scorer.ranking import assess  # noqa: E402
 from cli.parsing import parse_objective  # noqa: E402
-from scorer.optimize import optimize  # noqa: E402
+from scorer.search import optimize  # noqa: E402
 from scorer.solver import SOLVERS  # noqa: E402
 from scorer.synthetic import synthetic_study  # noqa: E402
-from scorer.unlock import unlock  # noqa: E402
+from scorer.concessions import unlock  # noqa: E402
 
 ACCORD = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
 QUICK = "--quick" in sys.argv

@@ -61,7 +61,7 @@ def big(study_dir: str | None, scenario_id: str | None, samples: int) -> None:
 
 def robust_package(study_dir: str | None, scenario_id: str | None, worlds: int) -> None:
     from scorer.loading import load_study
-    from scorer.robust_optimize import robust_optimize
+    from scorer.robust_search import robust_optimize
     from scorer.scoring import resolve_scenario
 
     study = load_study(study_dir)

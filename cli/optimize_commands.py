@@ -1,5 +1,5 @@
 """Commands that search for packages: optimize, unlock, frontier. The optimiser, and PuLP with it,
-is imported inside each command, so the scoring commands never load it."""
+loads on first use through `scorer`'s lazy names, so the scoring commands never load it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+import scorer
 from scorer.errors import AccordError
 from scorer.limits import Limits, ratifying_countries
+from scorer.optimize_reports import frontier_report, search_report, unlock_report
+from scorer.robust_reports import robust_search_report
 from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
@@ -70,22 +73,17 @@ def optimize(
 ) -> None:
     """The best package every ratifying coalition accepts, found exactly (MILP); when none exists,
     who cannot be satisfied together and the package that comes closest (exit code 1)."""
-    from scorer.optimize import optimize as find_packages  # noqa: PLC0415  (PuLP loads only for this command)
-    from scorer.optimize_reports import search_report  # noqa: PLC0415
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     limits = _limits(s, countries, fix, forbid, venue, require)
     if robust is not None:
-        from scorer.robust_optimize import robust_optimize  # noqa: PLC0415
-        from scorer.robust_reports import robust_search_report  # noqa: PLC0415
-
-        found = robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
+        found = scorer.robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
         emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
         if found.robust is None:
             raise typer.Exit(1)
         return
-    result = find_packages(s, sc, parse_objective(objective), limits, top, solver, time_limit)
+    result = scorer.optimize(s, sc, parse_objective(objective), limits, top, solver, time_limit)
     emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
     if not result.packages:
         raise typer.Exit(1)
@@ -108,12 +106,10 @@ def unlock(
 ) -> None:
     """The smallest changes that make a proposal ratify (or win --for stakeholders), with what each
     alternative wins and loses; when nothing can, who cannot be satisfied and why (exit code 1)."""
-    from scorer.optimize_reports import unlock_report  # noqa: PLC0415
-    from scorer.unlock import unlock as find_unlock  # noqa: PLC0415  (PuLP loads only for this command)
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    result = find_unlock(s, sc, proposal, cost, split(for_), concessions_only, top, solver, time_limit)
+    result = scorer.unlock(s, sc, proposal, cost, split(for_), concessions_only, top, solver, time_limit)
     emit(unlock_report(s, result), fmt, output, title=f"accord unlock {proposal} ({sc.id})")
     if result.status != "already" and not result.alternatives:
         raise typer.Exit(1)
@@ -128,12 +124,10 @@ def frontier(
 ) -> None:
     """The Pareto frontier between two countries' ratifying coalitions (the worst gain within each)
     over ratifiable packages, and where the proposals sit relative to it; HTML adds a chart."""
-    from scorer.frontier import frontier as find_frontier  # noqa: PLC0415  (PuLP loads only for this command)
-    from scorer.optimize_reports import frontier_report  # noqa: PLC0415
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    result = find_frontier(s, sc, _limits(s, countries, fix, forbid, venue), solver, time_limit)
+    result = scorer.frontier(s, sc, _limits(s, countries, fix, forbid, venue), solver, time_limit)
     emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")
     if not result.points:
         raise typer.Exit(1)

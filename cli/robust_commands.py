@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+import scorer
 from scorer.judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from scorer.loading import load_study
 from scorer.ranking import DEFAULT_METHOD
+from scorer.robust_reports import robust_report, sensitivity_report
 from scorer.scoring import resolve_scenario
 
 from .app import app
@@ -44,13 +46,11 @@ def robust(
 ) -> None:
     """Sample the judgments within their ranges: per proposal, how often it is ratified and ranks
     first, its rank distribution, and who is most often pivotal or blocking."""
-    from scorer.robust_reports import robust_report
-    from scorer.sampling import robust as sample
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     with progress(samples, "sampling worlds", PROGRESS_FROM) as tick:
-        result = sample(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
+        result = scorer.robust(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
     emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})")
 
 
@@ -65,9 +65,7 @@ def sensitivity(
 ) -> None:
     """For each stakeholder and judgment, the interval in which acceptance and ratification stay as
     they are, and a tornado of the judgments whose plausible range crosses a flip point."""
-    from scorer.robust_reports import sensitivity_report
-    from scorer.sensitivity import sensitivity as stabilities
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(sensitivity_report(stabilities(s, sc, proposal, ranged_only), top), fmt, output, title=proposal)
+    emit(sensitivity_report(scorer.sensitivity(s, sc, proposal, ranged_only), top), fmt, output, title=proposal)

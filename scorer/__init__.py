@@ -1,11 +1,61 @@
 """accord's library: load a study, check it, score proposals, find packages that can pass.
 
-Notebooks use these functions directly; the `accord` command line only calls them."""
+Notebooks use these names directly; the `accord` command line only calls them:
 
+    import scorer
+    study = scorer.load_study()                      # the shipped case
+    sc = study.scenario("post911_2002")
+    scorer.rank(study, sc)                           # ranking rows, best first
+    scorer.coalition(study, sc, study.package("whole_enchilada"), ["us", "mx"])
+    scorer.optimize(study, sc)                       # PuLP loads on first use
+    scorer.robust(study, sc, 2000)                   # numpy loads on first use
+
+The optimiser, the sampler and sensitivity are imported on first use (PEP 562), so a notebook or
+command that only scores never loads PuLP or numpy."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from .analysis import compare, explain, whatif
+from .compiled import CompiledStudy, compile_study
 from .errors import AccordError, Problem, StudyError
+from .limits import Limits, Objective
 from .loading import find_study, load_study, shipped_case
 from .models import Study
+from .ranking import assess, assess_all, rank
+from .ratification import coalition
 from .validation import validate_study
 
-__all__ = ["AccordError", "Problem", "Study", "StudyError", "find_study", "load_study", "shipped_case",
-           "validate_study"]
+# name -> module holding it, imported on first access
+_LAZY = {
+    "optimize": "search", "unlock": "concessions", "frontier": "pareto", "robust_optimize": "robust_search",
+    "robust": "sampling", "sensitivity": "stability",
+}
+
+if TYPE_CHECKING:  # for editors and type checkers; at run time these load on first use
+    from .pareto import frontier
+    from .search import optimize
+    from .robust_search import robust_optimize
+    from .sampling import robust
+    from .stability import sensitivity
+    from .concessions import unlock
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scorer' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = ["AccordError", "CompiledStudy", "Limits", "Objective", "Problem", "Study", "StudyError", "assess",
+           "assess_all", "coalition", "compare", "compile_study", "explain", "find_study", "frontier", "load_study",
+           "optimize", "rank", "robust", "robust_optimize", "sensitivity", "shipped_case", "unlock",
+           "validate_study", "whatif"]

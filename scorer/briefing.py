@@ -48,7 +48,7 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
 def frontier_section(study: Study, scenario: Scenario) -> list[Table]:
     """The US-Mexico frontier with the proposals placed on it (the HTML shows a chart); empty when
     the study has fewer than two ratifying countries. PuLP loads only here, not for `rank`."""
-    from .frontier import frontier  # noqa: PLC0415
+    from .pareto import frontier  # noqa: PLC0415
     from .limits import Limits, ratifying_countries  # noqa: PLC0415
     from .optimize_reports import frontier_tables  # noqa: PLC0415
 
@@ -67,7 +67,7 @@ def robustness_section(study: Study, scenario: Scenario, method: str = DEFAULT_M
     from .judgments import DEFAULT_SEED  # noqa: PLC0415
     from .sampling import robust  # noqa: PLC0415
     from .robust_reports import decisive  # noqa: PLC0415
-    from .sensitivity import sensitivity  # noqa: PLC0415
+    from .stability import sensitivity  # noqa: PLC0415
 
     result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method)
     rows, data = [], []

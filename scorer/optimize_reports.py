@@ -1,6 +1,6 @@
 """Result tables for the optimiser's commands (optimize, unlock, frontier) and the frontier chart:
-display rows, an inline SVG, and the JSON contracts documented in scorer.optimize, scorer.unlock
-and scorer.frontier. Nothing here solves anything, and nothing here imports PuLP."""
+display rows, an inline SVG, and the JSON contracts the README documents. Nothing here solves
+anything, and nothing here imports PuLP."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from .reports import accepting, coalition_json
 from .scoring import Package, status_quo
 
 if TYPE_CHECKING:  # the result types live in modules that import PuLP
-    from .frontier import Frontier
-    from .optimize import Diagnosis, Found, Search
-    from .unlock import Unlock
+    from .pareto import Frontier
+    from .search import Diagnosis, Found, Search
+    from .concessions import Unlock
 
 
 def _r(x: float | None) -> float | None:

@@ -6,14 +6,17 @@ the modules that compute them (`sampling`, `sensitivity`, `robust_optimize`)."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from .judgments import Judgment
+from .models import Study
 from .optimize_reports import changes_json, changes_of, pillars_json, provision_rows
 from .render import Report, Table
-from .robust_optimize import Candidate, RobustSearch
-from .sampling import Robustness
-from .sensitivity import Interval, Sensitivity, Stability
-from .models import Study
+
+if TYPE_CHECKING:  # the result types live in modules that import numpy and PuLP
+    from .robust_search import Candidate, RobustSearch
+    from .sampling import Robustness
+    from .stability import Interval, Sensitivity, Stability
 
 
 # --- accord robust ----------------------------------------------------------------------------

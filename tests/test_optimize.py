@@ -14,15 +14,15 @@ import oracle
 from conftest import MINI
 from scorer import AccordError, load_study
 from scorer.checks import check_study, rule_violations
-from scorer.frontier import frontier
+from scorer.pareto import frontier
 from scorer.models import Venue
 from cli.parsing import parse_objective
 from scorer.compiled import compiled
 from scorer.limits import Limits, Requirement, requirements, resolve_limits
-from scorer.optimize import OptimizerMismatch, optimize, verify
+from scorer.search import OptimizerMismatch, optimize, verify
 from scorer.ratification import coalition
 from scorer.synthetic import synthetic_study
-from scorer.unlock import concession_limits, unlock
+from scorer.concessions import concession_limits, unlock
 
 STUDY = load_study(MINI)
 SOLVERS = ["highs", "cbc"]

@@ -14,7 +14,7 @@ from scorer.checks import rule_violations
 from scorer.judgments import DEFAULT_SEED, apply_world
 from scorer.limits import Limits, Objective, resolve_limits
 from scorer.ratification import coalition
-from scorer.robust_optimize import robust_optimize, signers
+from scorer.robust_search import robust_optimize, signers
 from scorer.sampling import compile_kernel, draw
 
 from conftest import MINI, assert_well_formed

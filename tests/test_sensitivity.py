@@ -11,7 +11,7 @@ import pytest
 from scorer import load_study
 from scorer.judgments import DOMAIN, apply_world, judgments
 from scorer.ratification import coalition
-from scorer.sensitivity import sensitivity
+from scorer.stability import sensitivity
 
 from conftest import MINI, assert_well_formed
 from test_robust import RANGED, write_one

@@ -21,7 +21,7 @@ from .errors import AccordError
 from .limits import Limits, check_stakeholders
 from .milp import Formulation, formulate, minimise
 from .models import Scenario, Study
-from .optimize import verify
+from .search import verify
 from .ratification import Coalition, coalition
 from .scoring import resolve_proposal
 from .solver import default_solver, run

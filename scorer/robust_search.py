@@ -34,7 +34,7 @@ from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .limits import Limits, Objective, resolve_limits, requirements
 from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formulate, maximise
 from .models import Scenario, Study, Venue
-from .optimize import OptimizerMismatch, optimize
+from .search import OptimizerMismatch, optimize
 from .ratification import coalition
 from .sampling import Kernel, compile_kernel, draw, ratified_counts, reservations, weights
 from .solver import default_solver, run

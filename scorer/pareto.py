@@ -25,7 +25,7 @@ from .errors import AccordError
 from .limits import Limits, resolve_limits
 from .milp import floor_variable, formulate, maximise
 from .models import Scenario, Study
-from .optimize import verify
+from .search import verify
 from .ratification import Coalition, coalition, country_gain
 from .solver import default_solver, run
 
