@@ -59,12 +59,14 @@ class Profile:
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
     coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
+    status_quo_value: float
 
     def value(self, package: Package) -> float:
         return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
 
     def gain(self, package: Package) -> float:
-        return sum(row[package[d]] for d, row in self.coefficients.items())
+        """value(package) - value(status quo); equal to the sum of the picked levels' coefficients."""
+        return self.value(package) - self.status_quo_value
 
     def touched(self, package: Package) -> list[str]:
         """The red lines (as 'dimension.level') the package touches."""
@@ -170,13 +172,14 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
         total = sum(raw.values())
         weights = {d: (w / total if total > 0 else 0.0) for d, w in raw.items()}
         values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
-        coefficients = {d: {lv: weights[d] * (v - row[status_quo[d]]) for lv, v in row.items()}
+        coefficients = {d: {lv: weights[d] * (row[lv] - row[status_quo[d]]) for lv in study.dimensions[d].level_ids}
                         for d, row in values.items()}
         red: dict[str, frozenset[str]] = {}
         for ls in sh.red_lines:
             red[ls.dimension] = red.get(ls.dimension, frozenset()) | _members(study.dimensions[ls.dimension], ls)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
-                             multiplier, weights, values, coefficients, red)
+                             multiplier, weights, values, coefficients, red,
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()))
     return out
 
 
