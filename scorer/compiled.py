@@ -5,7 +5,8 @@ What it holds: each present stakeholder's stakes (saliences, the scenario's mult
 normalised weights, the value of every level and its gain coefficient against the status quo, the
 reservation, the red lines); the authority each level needs in each country; the ratification
 tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
-majority party's floor gate; the level rules; the ranged judgments; and the tolerances. Pure
+majority party's floor gate; the level rules; the judgments with what each perturbs; and the
+tolerances. Pure
 Python: no numpy, no PuLP, so everyday commands start fast."""
 
 from __future__ import annotations
@@ -124,7 +125,12 @@ class CompiledStudy:
     authority: dict[str, dict[str, dict[str, Venue]]]  # dimension -> level -> country -> venue needed
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
-    judgments: tuple[Judgment, ...]
+
+    @property
+    def judgments(self) -> tuple[Judgment, ...]:
+        """The judgments bearing on the present stakeholders, each saying what it perturbs (a
+        salience, a multiplier, a value or a reservation); listed when asked, since scoring needs none."""
+        return tuple(judgments(self.study, self.scenario))
 
     def venue_needed(self, package: Package, country: str) -> Venue | None:
         """The strongest authority the package's levels need in `country`, or None."""
@@ -219,7 +225,7 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     base = {d: ids[0] for d, ids in levels.items()}
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
     return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, _tests(study, scenario), _rules(study), tuple(judgments(study, scenario)))
+                         authority, _tests(study, scenario), _rules(study))
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from .models import Scenario, Study
 
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-KINDS = ("salience", "multiplier", "value", "reservation")
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation")
 # Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
           "reservation": (-math.inf, math.inf)}
@@ -24,7 +26,7 @@ class Judgment:
     """One number read from the sources, with its plausible range (low == high: no range given)."""
 
     id: str
-    kind: str
+    kind: JudgmentKind
     point: float
     low: float
     high: float
