@@ -395,3 +395,14 @@ def test_vectorised_enumeration_agrees_with_plain_enumeration(case, objective):
     best = oracle.best_vectorised(study, sc, objective, inner_size=9)
     assert best[0] == pytest.approx(ranked[0][0], abs=1e-9)
     assert best[1] in [j.package for v, j in ranked if v >= ranked[0][0] - 1e-9]
+
+
+def test_both_solvers_keep_the_tie_rule_of_unlock():
+    """Regression: with preprocessing, CBC 2.10 returned a third alternative with three changes and
+    a larger loss for the sponsor than another three-change alternative, and called it optimal."""
+    study = synthetic_study(12, 3, 14, seed=15)
+    sc = study.scenario("shifted")
+    found = {solver: unlock(study, sc, "proposal0", top=3, solver=solver).alternatives for solver in SOLVERS}
+    costs = {solver: [(len(a.changes), round(a.sponsor_gain, 9)) for a in alts] for solver, alts in found.items()}
+    assert costs["cbc"] == costs["highs"]
+    assert len(costs["cbc"]) == 3
