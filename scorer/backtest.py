@@ -426,12 +426,13 @@ def _sentence(v: dict, bt: Backtest) -> str:
     return text
 
 
-def worst_misses(bt: Backtest, n: int = WORST) -> list[Observation]:
-    """The scored observations the model got most wrong (largest squared error; ties by episode),
-    leaving out `tabled`, which the model does not predict."""
-    obs = [o for o in bt.scored() if o.grain != "tabled"]
-    obs.sort(key=lambda o: (-(o.p - float(o.observed)) ** 2, o.episode, o.grain, o.item))
-    return [o for o in obs[:n] if (o.p - float(o.observed)) ** 2 >= 0.25]
+def worst_misses(bt: Backtest, n: int | None = None) -> list[Observation]:
+    """The model's misses, worst first: scored observations whose probability lies at least 0.5
+    from what happened (ties by episode), leaving out `tabled`, which the model does not predict;
+    the first `n` when given."""
+    obs = [o for o in bt.scored() if o.grain != "tabled" and abs(o.p - float(o.observed)) >= 0.5]
+    obs.sort(key=lambda o: (-abs(o.p - float(o.observed)), o.episode, o.grain, o.item))
+    return obs[:n]
 
 
 def summary_line(bt: Backtest) -> str:
@@ -445,8 +446,12 @@ def summary_line(bt: Backtest) -> str:
     m = overall["model"]
     best = min(BASELINES, key=lambda b: overall[b].brier)
     word = "beats" if m.brier < overall[best].brier - 1e-12 else "does not beat"
+    losses = [f"{b} on {v['grain']}" for v in verdicts(bt) if v["grain"] not in ("tabled", ALL)
+              for b in v["does_not_beat"]]
     return (f"{head}. On {m.n} predictions (all grains but tabled) the model is right {m.accuracy:.0%} of the time "
-            f"with Brier {m.brier:.3f}; it {word} the best baseline, {best} (Brier {overall[best].brier:.3f}).")
+            f"with Brier {m.brier:.3f}; it {word} the best baseline, {best} (Brier {overall[best].brier:.3f})"
+            + (f"; grain by grain it does not beat {', '.join(losses)}." if losses else "; it beats every baseline "
+               "on every grain."))
 
 
 def _verdict_text(value: bool | None, grain: str) -> str:
@@ -538,9 +543,10 @@ BRIEF_SAMPLES = 2000
 def track_record_section(study: Study, samples: int = BRIEF_SAMPLES, seed: int = DEFAULT_SEED) -> Table:
     """The briefing's track record: the summary line, then the worst misses."""
     bt = backtest(study, samples, seed)
-    rows = [[o.episode, o.grain, o.item or "-", _verdict_text(o.observed, o.grain), o.p] for o in worst_misses(bt)]
+    misses = worst_misses(bt)
+    rows = [[o.episode, o.grain, o.item or "-", _verdict_text(o.observed, o.grain), o.p] for o in misses[:WORST]]
     data = {"summary": summary_line(bt), "verdicts": verdicts(bt),
-            "worst_misses": backtest_json(bt)["worst_misses"]}
-    return Table("track_record", "Track record against the historical episodes: worst misses",
-                 ["episode", "grain", "item", "observed", "p (model)"], rows, data=data,
+            "worst_misses": backtest_json(bt)["worst_misses"][:WORST]}
+    return Table("track_record", f"Track record against the historical episodes: the worst {len(rows)} of "
+                 f"{len(misses)} misses", ["episode", "grain", "item", "observed", "p (model)"], rows, data=data,
                  notes=[summary_line(bt), "accord backtest gives every episode, grain and baseline"])
