@@ -33,6 +33,7 @@ JSON of `accord backtest` (stable):
      "record": [{"grain", "predictor", "n", "accuracy", "brier", "log_loss"}],
      "calibration": [{"low", "high", "n", "mean_p", "observed"}],
      "verdicts": [{"grain", "n", "beats": [names], "does_not_beat": [names]}],
+     "venues": [{"episode", "country", "observed", "model", "agrees"}],
      "worst_misses": [{"episode", "grain", "item", "observed", "p"}]}"""
 
 from __future__ import annotations
@@ -135,6 +136,20 @@ class EpisodeResult:
 
 
 @dataclass(frozen=True)
+class VenueCheck:
+    """The instrument an episode used in one country against the venue the model says it needs."""
+
+    episode: str
+    country: str
+    observed: str
+    model: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.observed == self.model
+
+
+@dataclass(frozen=True)
 class Score:
     grain: str
     predictor: str
@@ -152,6 +167,7 @@ class Backtest:
     episodes: tuple[EpisodeResult, ...]
     record: tuple[Score, ...]
     calibration: tuple[Bin, ...]
+    venues: tuple[VenueCheck, ...] = ()
 
     def scored(self) -> list[Observation]:
         return [o for e in self.episodes for o in e.observations if o.scored]
@@ -295,7 +311,7 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
         worlds = evaluate(kernel, draw(kernel, n, rng))
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
-            chambers = _chamber_counts(study, scenario, package, countries, kernel.stakeholders, worlds.accepts[p],
+            chambers = chamber_counts(study, scenario, package, countries, kernel.stakeholders, worlds.accepts[p],
                                        [o.item for o in out[e.id] if o.grain == "chamber" and o.scored])
             for i, o in enumerate(out[e.id]):
                 if o.grain == "tabled":
@@ -316,7 +332,7 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
     return out
 
 
-def _chamber_counts(study: Study, scenario: Scenario, package: Package, countries: tuple[str, ...],
+def chamber_counts(study: Study, scenario: Scenario, package: Package, countries: tuple[str, ...],
                     stakeholders: tuple[str, ...], accepts: np.ndarray, chambers: list[str]) -> dict[str, int]:
     """In how many worlds each chamber passes the package: `country_verdict` (the one statement of
     the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`."""
@@ -389,7 +405,22 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
     obs = bt.scored()
     model = [o for o in obs if o.grain != "tabled"]
     return Backtest(samples, seed, excluded, tuple(results), tuple(record(obs)),
-                    tuple(calibration([o.p for o in model], [o.observed for o in model])))
+                    tuple(calibration([o.p for o in model], [o.observed for o in model])),
+                    tuple(venue_checks(study, [r.episode for r in results if r.status == "scored"])))
+
+
+def venue_checks(study: Study, episodes: Iterable[Episode]) -> list[VenueCheck]:
+    """Each recorded instrument against the venue the model's authority rules name ('none' where
+    the package asks nothing of that country). The venue follows from the package alone, with no
+    judgment in it, so it is a check, not a forecast."""
+    out = []
+    for e in episodes:
+        package, _ = episode_package(study, e)
+        for c, outcome in e.countries.items():
+            if outcome.venue is not None:
+                needed = venue_needed(study, package, c)
+                out.append(VenueCheck(e.id, c, outcome.venue.value, needed.value if needed else "none"))
+    return out
 
 
 def scenarios_needed(study: Study, exclude: Iterable[str] = ()) -> int:
@@ -488,6 +519,8 @@ def backtest_json(bt: Backtest) -> dict:
                          "mean_p": None if b.mean_p is None else round(b.mean_p, 6),
                          "observed": None if b.observed is None else round(b.observed, 6)} for b in bt.calibration],
         "verdicts": verdicts(bt),
+        "venues": [{"episode": v.episode, "country": v.country, "observed": v.observed, "model": v.model,
+                    "agrees": v.agrees} for v in bt.venues],
         "worst_misses": [{"episode": o.episode, "grain": o.grain, "item": o.item, "observed": o.observed,
                           "p": round(o.p, 6)} for o in worst_misses(bt)],
     }
@@ -526,6 +559,9 @@ def backtest_report(bt: Backtest) -> Report:
               [[v["grain"], _sentence(v, bt)] for v in verdicts(bt)]),
         Table("record", "Record per grain", ["grain", "predictor", "n", "accuracy", "brier", "log loss"], record_rows,
               notes=notes),
+        Table("venues", f"Venues: the model names the recorded instrument in {sum(v.agrees for v in bt.venues)} of "
+              f"{len(bt.venues)} cases", ["episode", "country", "recorded", "model"],
+              [[v.episode, v.country, v.observed, v.model] for v in bt.venues]),
         Table("calibration", "Calibration of the model's probabilities (all grains but tabled)",
               ["probability", "n", "mean p", "observed frequency"], calib),
         Table("misses", "Worst misses (model probability at least 0.5 from what happened)",

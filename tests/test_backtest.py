@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import HERE, MINI
-from scorer.backtest import backtest, brier, calibration, log_loss
+from scorer.backtest import chamber_counts, backtest, brier, calibration, log_loss
 from scorer.loading import load_located, load_study
 from scorer.ratification import country_verdict
 from scorer.sampling import compile_kernel, draw, evaluate
@@ -104,18 +104,32 @@ def test_unknown_excluded_scenario_is_an_error(mini_episodes):
         backtest(load_study(mini_episodes), 10, exclude=["nowhere"])
 
 
-def test_chamber_counts_agree_with_the_sampler(mini_episodes):
-    """The per-world chamber verdicts (country_verdict on each pattern of acceptances) give the
-    same ratification as the vectorised sampler for the same worlds."""
+def testchamber_counts_per_pattern_equal_a_world_by_world_count():
+    """Chamber verdicts run once per distinct pattern of acceptances add up to the verdicts run
+    world by world, and `country_verdict` ratifies where the vectorised sampler does."""
     study = load_study(HERE.parent)
     sc = study.scenarios["cir_2006"]
     kernel = compile_kernel(study, sc)
-    worlds = evaluate(kernel, draw(kernel, 400, np.random.default_rng(5)))
-    p = kernel.proposals.index("senate_cir_2006")
-    pkg = study.package("senate_cir_2006")
-    for w in range(0, 400, 7):
-        who = dict(zip(kernel.stakeholders, worlds.accepts[p, :, w].tolist()))
-        assert country_verdict(study, sc, pkg, "us", who).ratified == bool(worlds.countries[p][0, w])
+    worlds = evaluate(kernel, draw(kernel, 300, np.random.default_rng(5)))
+    p = kernel.proposals.index("enforcement_only")
+    pkg = study.package("enforcement_only")
+    accepts = worlds.accepts[p]
+    counts = chamber_counts(study, sc, pkg, ("us",), kernel.stakeholders, accepts, ["us_house", "us_senate"])
+    by_world = {"us_house": 0, "us_senate": 0}
+    for w in range(accepts.shape[1]):
+        verdict = country_verdict(study, sc, pkg, "us", dict(zip(kernel.stakeholders, accepts[:, w].tolist())))
+        assert verdict.ratified == bool(worlds.countries[p][0, w])
+        for ch in by_world:
+            by_world[ch] += verdict.chambers[ch].passed
+    assert counts == by_world
+    assert 0 < counts["us_house"] < 300  # the House vote is uncertain under the judgments' ranges
+
+
+def test_venues_are_checked_against_the_recorded_instrument(mini_episodes):
+    bt = backtest(load_study(mini_episodes), samples=20)
+    assert [(v.episode, v.country, v.observed, v.model, v.agrees) for v in bt.venues] == [
+        ("pilot_signed", "us", "statute", "statute", True), ("pilot_signed", "mx", "executive", "executive", True),
+        ("bargain_blocked", "us", "statute", "statute", True)]
 
 
 # --- the shipped case -----------------------------------------------------------------------
