@@ -467,6 +467,8 @@ def worst_misses(bt: Backtest, n: int | None = None) -> list[Observation]:
 
 
 def summary_line(bt: Backtest) -> str:
+    if not bt.episodes:
+        return "No episodes to score: the study has no seeds/episodes.toml."
     counts = {s: sum(e.status == s for e in bt.episodes) for s in ("scored", "not representable", "excluded")}
     head = (f"{counts['scored']} episodes scored ({len(bt.scored())} observations), "
             f"{counts['not representable']} not representable"
