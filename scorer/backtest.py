@@ -312,9 +312,9 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
             chambers = chamber_counts(study, scenario, package, countries, kernel.stakeholders, worlds.accepts[p],
-                                       [o.item for o in out[e.id] if o.grain == "chamber" and o.scored])
+                                      [o.item for o in out[e.id] if o.grain == "chamber" and o.scored])
             for i, o in enumerate(out[e.id]):
-                if o.grain == "tabled":
+                if o.grain == "tabled":  # no agenda mechanism: tabled in every world
                     counts[e.id][i] += n
                 elif o.grain == "ratified" and o.scored:
                     counts[e.id][i] += int(worlds.countries[p][countries.index(o.item)].sum())

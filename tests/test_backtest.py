@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import HERE, MINI
-from scorer.backtest import chamber_counts, backtest, brier, calibration, log_loss
+from scorer.backtest import backtest, brier, calibration, chamber_counts, log_loss
 from scorer.loading import load_located, load_study
 from scorer.ratification import country_verdict
 from scorer.sampling import compile_kernel, draw, evaluate
@@ -104,7 +104,7 @@ def test_unknown_excluded_scenario_is_an_error(mini_episodes):
         backtest(load_study(mini_episodes), 10, exclude=["nowhere"])
 
 
-def testchamber_counts_per_pattern_equal_a_world_by_world_count():
+def test_chamber_counts_per_pattern_equal_a_world_by_world_count():
     """Chamber verdicts run once per distinct pattern of acceptances add up to the verdicts run
     world by world, and `country_verdict` ratifies where the vectorised sampler does."""
     study = load_study(HERE.parent)
