@@ -27,7 +27,7 @@ Each scenario's worlds come from their own seeded stream, so leaving a scenario 
 JSON of `accord backtest` (stable):
     {"samples", "seed", "clip", "excluded_scenarios": [ids], "summary": str,
      "episodes": [{"id", "title", "date", "scenario", "package": {"proposal", "changes"}|null,
-                   "status": "scored"|"not representable"|"excluded", "reason", "in_sample", "evidence",
+                   "status": "scored"|"not representable"|"excluded", "reason", "in_sample", "shared_evidence", "evidence",
                    "observations": [{"grain", "item", "observed", "model", "p", "baselines": {name: bool},
                                      "scored", "reason", "evidence"}]}],
      "record": [{"grain", "predictor", "n", "accuracy", "brier", "log_loss"}],
@@ -133,6 +133,7 @@ class EpisodeResult:
     status: str  # scored, not representable, excluded
     reason: str
     observations: tuple[Observation, ...]
+    shared: tuple[str, ...] = ()  # evidence the episode shares with the judgments of its scenario
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,34 @@ def episode_package(study: Study, episode: Episode) -> tuple[Package, tuple[str,
     spec = episode.package
     provisions = {**study.proposals[spec.proposal].provisions(), **spec.changes}
     return package_of(study.dimensions, provisions), tuple(study.proposals[spec.proposal].countries)
+
+
+def episode_evidence(episode: Episode) -> set[str]:
+    """Every evidence id the episode cites, on any field."""
+    ids = set(episode.evidence) | (set(episode.tabled.evidence) if episode.tabled else set())
+    if episode.package is not None:
+        ids |= set(episode.package.evidence)
+    for part in (*episode.countries.values(), *episode.chambers.values(), *episode.actors.values()):
+        ids |= set(part.evidence)
+    return ids
+
+
+def judgment_evidence(study: Study, scenario: Scenario) -> set[str]:
+    """Every evidence id behind the numbers the model uses in a scenario: the scenario's shifts and
+    seats, the stakeholders' profiles and the institutions. An episode citing one of them is not a
+    fully independent test: the case was read from the same passage."""
+    ids = set(scenario.evidence)
+    for part in (*scenario.salience, *scenario.reservation, *scenario.seats.values()):
+        ids |= set(part.evidence)
+    for sh in study.stakeholders.values():
+        ids |= set(sh.evidence) | set(sh.influence_evidence) | set(sh.reservation_evidence)
+        ids |= {e for c in sh.concerns.values() for e in c.evidence} | {e for r in sh.red_lines for e in r.evidence}
+    inst = study.institutions
+    for country in inst.countries.values():
+        ids |= set(country.evidence) | {e for v in country.venues.values() for e in v.evidence}
+    for chamber in inst.chambers.values():
+        ids |= set(chamber.evidence)
+    return ids
 
 
 def _observations(episode: Episode) -> list[Observation]:
@@ -400,7 +429,8 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
         elif e.scenario in excluded:
             results.append(EpisodeResult(e, "excluded", f"scenario '{e.scenario}' left out", ()))
         else:
-            results.append(EpisodeResult(e, "scored", "", tuple(scored[e.id])))
+            shared = episode_evidence(e) & judgment_evidence(study, study.scenarios[e.scenario])
+            results.append(EpisodeResult(e, "scored", "", tuple(scored[e.id]), tuple(sorted(shared))))
     bt = Backtest(samples, seed, excluded, tuple(results), (), ())
     obs = bt.scored()
     model = [o for o in obs if o.grain != "tabled"]
@@ -510,7 +540,8 @@ def backtest_json(bt: Backtest) -> dict:
         episodes.append({
             "id": e.id, "title": e.title, "date": e.date.isoformat(), "scenario": e.scenario,
             "package": None if e.package is None else {"proposal": e.package.proposal, "changes": dict(e.package.changes)},
-            "status": r.status, "reason": r.reason, "in_sample": e.in_sample, "evidence": list(e.evidence),
+            "status": r.status, "reason": r.reason, "in_sample": e.in_sample, "shared_evidence": list(r.shared),
+            "evidence": list(e.evidence),
             "observations": [_observation_json(o) for o in r.observations]})
     return {
         "samples": bt.samples, "seed": bt.seed, "clip": CLIP, "excluded_scenarios": list(bt.excluded),
@@ -540,7 +571,7 @@ def backtest_report(bt: Backtest) -> Report:
     the plain verdicts, the calibration table and the worst misses."""
     episodes = [[r.episode.id, r.episode.date.isoformat(), r.episode.scenario or "-", _package_text(r.episode),
                  r.status + (f": {r.reason}" if r.reason else ""), r.episode.in_sample or "-",
-                 ", ".join(r.episode.evidence)] for r in bt.episodes]
+                 ", ".join(r.shared) or "-", ", ".join(r.episode.evidence)] for r in bt.episodes]
     rows = []
     for r in bt.episodes:
         for o in r.observations:
@@ -570,8 +601,11 @@ def backtest_report(bt: Backtest) -> Report:
               ["episode", "grain", "item", "observed", "p"], misses),
         Table("observations", "Every observation", ["episode", "grain", "item", "observed", "model", "p",
                                                     *BASELINES, "evidence"], rows),
-        Table("episodes", "Episodes", ["episode", "date", "scenario", "package", "status", "in sample", "evidence"],
-              episodes),
+        Table("episodes", "Episodes", ["episode", "date", "scenario", "package", "status", "in sample",
+                                       "evidence shared with the judgments", "evidence"], episodes,
+              notes=[f"{sum(bool(r.shared) for r in bt.episodes)} of {sum(r.status == 'scored' for r in bt.episodes)} "
+                     "scored episodes cite a passage the case's judgments also cite (scenario shifts and seats, "
+                     "stakeholder profiles, institutions): none is a fully independent test"]),
     ], backtest_json(bt))
 
 

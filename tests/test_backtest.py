@@ -125,6 +125,16 @@ def test_chamber_counts_per_pattern_equal_a_world_by_world_count():
     assert 0 < counts["us_house"] < 300  # the House vote is uncertain under the judgments' ranges
 
 
+def test_evidence_shared_with_the_judgments_is_reported(mini_episodes):
+    """An episode citing a passage its scenario or the profiles also cite is flagged: memo_attacks
+    backs the alarm scenario's shift; memo_moderates the moderates' profile."""
+    bt = backtest(load_study(mini_episodes), samples=20)
+    shared = {r.episode.id: r.shared for r in bt.episodes}
+    assert shared["alarm_bargain_shelved"] == ("memo_attacks",)
+    assert "memo_moderates" in shared["pilot_signed"]
+    assert shared["old_treaty"] == ()
+
+
 def test_venues_are_checked_against_the_recorded_instrument(mini_episodes):
     bt = backtest(load_study(mini_episodes), samples=20)
     assert [(v.episode, v.country, v.observed, v.model, v.agrees) for v in bt.venues] == [
