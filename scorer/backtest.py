@@ -334,14 +334,15 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
     rng = np.random.default_rng(_scenario_seed(seed, scenario.id))
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
     counts = {e.id: [0] * len(out[e.id]) for e in episodes}
+    seen: dict[str, dict[bytes, tuple[bool, ...]]] = {e.id: {} for e in episodes}
     step, done = chunk_size(kernel), 0
     while done < samples:
         n = min(step, samples - done)
         worlds = evaluate(kernel, draw(kernel, n, rng))
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
-            chambers = chamber_counts(study, scenario, package, countries, kernel.stakeholders, worlds.accepts[p],
-                                      [o.item for o in out[e.id] if o.grain == "chamber" and o.scored])
+            chambers = chamber_counts(study, scenario, package, kernel.stakeholders, worlds.accepts[p],
+                                      [o.item for o in out[e.id] if o.grain == "chamber" and o.scored], seen[e.id])
             for i, o in enumerate(out[e.id]):
                 if o.grain == "tabled":  # no agenda mechanism: tabled in every world
                     counts[e.id][i] += n
@@ -361,21 +362,28 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
     return out
 
 
-def chamber_counts(study: Study, scenario: Scenario, package: Package, countries: tuple[str, ...],
-                    stakeholders: tuple[str, ...], accepts: np.ndarray, chambers: list[str]) -> dict[str, int]:
+def chamber_counts(study: Study, scenario: Scenario, package: Package, stakeholders: tuple[str, ...],
+                   accepts: np.ndarray, chambers: list[str], seen: dict[bytes, tuple[bool, ...]] | None = None
+                   ) -> dict[str, int]:
     """In how many worlds each chamber passes the package: `country_verdict` (the one statement of
-    the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`."""
+    the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`, remembered
+    in `seen` across calls."""
     if not chambers:
         return {}
+    seen = {} if seen is None else seen
     patterns, inverse = np.unique(accepts.T, axis=0, return_inverse=True)
     weight = np.bincount(inverse.ravel(), minlength=len(patterns))
+    countries = {study.institutions.chambers[ch].country for ch in chambers}
     out = dict.fromkeys(chambers, 0)
     for row, w in zip(patterns, weight):
-        who = dict(zip(stakeholders, row.tolist()))
-        verdicts = {c: country_verdict(study, scenario, package, c, who) for c in countries}
-        for ch in chambers:
-            tally = verdicts[study.institutions.chambers[ch].country].chambers[ch]
-            out[ch] += int(w) if tally.passed else 0
+        key = row.tobytes()
+        if key not in seen:
+            who = dict(zip(stakeholders, row.tolist()))
+            verdicts = {c: country_verdict(study, scenario, package, c, who) for c in countries}
+            seen[key] = tuple(verdicts[study.institutions.chambers[ch].country].chambers[ch].passed
+                              for ch in chambers)
+        for ch, passed in zip(chambers, seen[key]):
+            out[ch] += int(w) if passed else 0
     return out
 
 

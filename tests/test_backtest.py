@@ -114,7 +114,10 @@ def test_chamber_counts_per_pattern_equal_a_world_by_world_count():
     p = kernel.proposals.index("enforcement_only")
     pkg = study.package("enforcement_only")
     accepts = worlds.accepts[p]
-    counts = chamber_counts(study, sc, pkg, ("us",), kernel.stakeholders, accepts, ["us_house", "us_senate"])
+    counts = chamber_counts(study, sc, pkg, kernel.stakeholders, accepts, ["us_house", "us_senate"])
+    halves = [chamber_counts(study, sc, pkg, kernel.stakeholders, part, ["us_house", "us_senate"], seen)
+              for seen in [{}] for part in (accepts[:, :150], accepts[:, 150:])]
+    assert {ch: halves[0][ch] + halves[1][ch] for ch in counts} == counts  # remembered patterns count alike
     by_world = {"us_house": 0, "us_senate": 0}
     for w in range(accepts.shape[1]):
         verdict = country_verdict(study, sc, pkg, "us", dict(zip(kernel.stakeholders, accepts[:, w].tolist())))
