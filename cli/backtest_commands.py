@@ -29,7 +29,8 @@ def backtest(
     Brier score and log loss per grain beside three baselines (nothing passes, only executive
     agreements pass, influence-weighted mean position), says where the model beats them and where
     it does not, and gives a calibration table and the worst misses."""
-    from scorer.backtest import backtest as run_backtest, backtest_report, scenarios_needed
+    from scorer.backtest import backtest as run_backtest, scenarios_needed
+    from scorer.backtest_reports import backtest_report
 
     s = load_study(study)
     exclude = exclude_scenario or []

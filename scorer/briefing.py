@@ -42,7 +42,7 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     stage("frontier")
     tables += frontier_section(study, scenario)
     stage("robustness")
-    from .backtest import track_record_section  # noqa: PLC0415
+    from .backtest_reports import track_record_section  # noqa: PLC0415
     return tables + [robustness_section(study, scenario, method), track_record_section(study)]
 
 

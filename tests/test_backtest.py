@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from conftest import HERE, MINI
-from scorer.backtest import backtest, brier, calibration, chamber_counts, log_loss
+from scorer.backtest import backtest, chamber_counts
+from scorer.scoring_rules import brier, calibration, log_loss
 from scorer.loading import load_located, load_study
 from scorer.ratification import country_verdict
 from scorer.sampling import compile_kernel, draw, evaluate
