@@ -77,7 +77,7 @@ def summary_line(bt: Backtest) -> str:
     return (f"{head}. On {m.n} predictions (all grains but tabled) the model is right {m.accuracy:.0%} of the time "
             f"with Brier {m.brier:.3f}; it {word} the best baseline, {best} (Brier {overall[best].brier:.3f})"
             + (f"; grain by grain it does not beat {', '.join(losses)}." if losses else "; it beats every baseline "
-               "on every grain."))
+               "on every grain it predicts."))
 
 
 def _verdict_text(value: bool | None, grain: str) -> str:
