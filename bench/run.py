@@ -1,6 +1,6 @@
 """All the benchmarks, each reported as a ratio measured in this one run (the machines are shared
-and noisy, so absolute times mean little): the cold start of `accord rank` here, then
-bench/optimize.py and bench/robust.py.
+and noisy, so absolute times mean little): the cold start of `accord rank` and the backtest
+here, then bench/optimize.py and bench/robust.py.
 
 Run: .venv/bin/python bench/run.py [--quick]   (--quick: smaller optimiser runs, no 10M-world run)"""
 
@@ -33,10 +33,19 @@ def bench_cold_rank() -> None:
           f"ratio {rank / bare:.1f}x (target: well under 0.5 s)")
 
 
+def bench_backtest() -> None:
+    rank = wall(ACCORD + ["rank"], 3)
+    backtest = wall(ACCORD + ["backtest", "--format", "json"], 3)
+    print(f"`accord backtest` on the shipped case (10,000 worlds per scenario): {backtest:.2f} s, "
+          f"{backtest / rank:.1f}x a cold `accord rank` (target: a few seconds)")
+
+
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     print("== cold start", flush=True)
     bench_cold_rank()
+    print("== backtest", flush=True)
+    bench_backtest()
     for script, flags in (("optimize.py", ["--quick"]), ("robust.py", ["--skip-big"])):
         print(f"== bench/{script}", flush=True)
         subprocess.run([sys.executable, str(ROOT / "bench" / script), *(flags if quick else [])], cwd=ROOT, check=True)

@@ -9,7 +9,7 @@ import typer
 
 from scorer.errors import AccordError, StudyError
 
-from . import optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
+from . import backtest_commands, optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
 from .app import app
 
 

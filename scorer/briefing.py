@@ -42,7 +42,8 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     stage("frontier")
     tables += frontier_section(study, scenario)
     stage("robustness")
-    return tables + [robustness_section(study, scenario, method)]
+    from .backtest_reports import track_record_section  # noqa: PLC0415
+    return tables + [robustness_section(study, scenario, method), track_record_section(study)]
 
 
 def frontier_section(study: Study, scenario: Scenario) -> list[Table]:

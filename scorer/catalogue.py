@@ -123,7 +123,7 @@ SCHEMA_FILES = {
     "manifest": "accord.toml", "documents": "seeds/documents.toml", "evidence": "seeds/evidence/*.toml",
     "table": "seeds/tables/*.toml", "dimensions": "criteria/dimensions.toml",
     "institutions": "criteria/institutions.toml", "stakeholder": "criteria/stakeholders/*.toml",
-    "scenario": "criteria/scenarios/*.toml", "proposal": "proposals/*.toml",
+    "scenario": "criteria/scenarios/*.toml", "proposal": "proposals/*.toml", "episodes": "seeds/episodes.toml",
 }
 
 

@@ -15,7 +15,7 @@ SEAT_TOLERANCE = 0.005
 # Reference kind -> the file kind that defines it (for skipping references into broken files).
 _FILE_KIND = {"dimension": "dimensions", "document": "documents", "stakeholder": "stakeholder",
               "scenario": "scenario", "evidence": "evidence", "country": "institutions",
-              "chamber": "institutions"}
+              "chamber": "institutions", "proposal": "proposal"}
 
 
 def _expected(known) -> str:
@@ -265,6 +265,43 @@ class _Checker:
                     if label not in labels:
                         self.add(*k, ("rows", i, "subtotal_of", j), f"no row labelled '{label}'")
 
+    def episodes(self) -> None:
+        """Episodes name known scenarios, proposals, levels, countries, chambers and actors; a
+        changed package must still keep the level rules."""
+        inst = self.s.institutions
+        for ep in self.s.episodes.values():
+            k = ("episode", ep.id)
+            self.evidence(*k, ("evidence",), ep.evidence)
+            if ep.scenario is not None:
+                self.ref(*k, ("scenario",), ep.scenario, "scenario", self.s.scenarios)
+            pkg = ep.package
+            if pkg is not None:
+                self.evidence(*k, ("package", "evidence"), pkg.evidence)
+                known = self.ref(*k, ("package", "proposal"), pkg.proposal, "proposal", self.s.proposals)
+                for d, level in pkg.changes.items():
+                    path = ("package", "changes", d)
+                    if not self.ref(*k, path, d, "dimension", self.s.dimensions):
+                        known = False
+                    elif level not in self.s.dimensions[d].level_ids:
+                        known = False
+                        self.add(*k, path, f"unknown level '{level}' for dimension '{d}' "
+                                 f"{_expected(self.s.dimensions[d].level_ids)}")
+                if known and not self.dimensions_broken():
+                    package = {**self.s.package(pkg.proposal), **pkg.changes}
+                    for d, message in rule_violations(self.s, package):
+                        self.add(*k, ("package", "changes", d) if d in pkg.changes else ("package",), message)
+            if ep.tabled is not None:
+                self.evidence(*k, ("tabled", "evidence"), ep.tabled.evidence)
+            for c, outcome in ep.countries.items():
+                self.ref(*k, ("countries", c), c, "country", inst.countries)
+                self.evidence(*k, ("countries", c, "evidence"), outcome.evidence)
+            for ch, vote in ep.chambers.items():
+                self.ref(*k, ("chambers", ch), ch, "chamber", inst.chambers)
+                self.evidence(*k, ("chambers", ch, "evidence"), vote.evidence)
+            for a, stance in ep.actors.items():
+                self.ref(*k, ("actors", a), a, "stakeholder", self.s.stakeholders)
+                self.evidence(*k, ("actors", a, "evidence"), stance.evidence)
+
     def run(self) -> list[Finding]:
         self.manifest()
         self.documents_and_evidence()
@@ -274,6 +311,7 @@ class _Checker:
         self.scenarios()
         self.proposals()
         self.tables()
+        self.episodes()
         return self.findings
 
 

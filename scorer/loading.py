@@ -30,12 +30,13 @@ LAYOUT: list[tuple[str, str, bool]] = [
     ("stakeholder", "criteria/stakeholders/*.toml", False),
     ("scenario", "criteria/scenarios/*.toml", False),
     ("proposal", "proposals/*.toml", False),
+    ("episodes", "seeds/episodes.toml", False),
 ]
 
 # File kinds holding one item named by the file, and list files: kind -> (item kind, list key).
 ONE_PER_FILE = {"stakeholder", "scenario", "proposal", "table"}
 LIST_FILES = {"documents": ("document", "documents"), "evidence": ("evidence", "evidence"),
-              "dimensions": ("dimension", "dimensions")}
+              "dimensions": ("dimension", "dimensions"), "episodes": ("episode", "episodes")}
 
 
 def shipped_case() -> Path:
@@ -133,7 +134,7 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
     locator = Locator()
     broken: set[str] = set()
     parts: dict[str, object] = {"documents": {}, "evidence": {}, "dimensions": {}, "stakeholders": {},
-                                "scenarios": {}, "proposals": {}, "tables": {}}
+                                "scenarios": {}, "proposals": {}, "tables": {}, "episodes": {}}
     seen: dict[tuple[str, str], str] = {}
 
     def register(kind: str, item_id: str, source: SourceFile, base: FieldPath, obj: BaseModel) -> None:
@@ -190,7 +191,7 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
 def _collection(kind: str) -> str:
     return {"document": "documents", "evidence": "evidence", "dimension": "dimensions",
             "stakeholder": "stakeholders", "scenario": "scenarios", "proposal": "proposals",
-            "table": "tables"}[kind]
+            "table": "tables", "episode": "episodes"}[kind]
 
 
 def load_study(path: str | os.PathLike | None = None) -> Study:

@@ -422,6 +422,92 @@ class InterviewTable(Model):
         return self
 
 
+# --- historical episodes (the backtest) -----------------------------------------------------
+
+
+class EpisodePackage(Model):
+    """The package an episode put forward: a proposal, optionally with some levels changed."""
+
+    proposal: Id
+    changes: dict[Id, Id] = Field({}, description="Dimension id -> the level the episode's package sets instead.")
+    evidence: list[Id] = Field([], description="Evidence for the changes (required when there are any).")
+
+    @model_validator(mode="after")
+    def _changes_cited(self) -> EpisodePackage:
+        if self.changes and not self.evidence:
+            raise ValueError("changes need evidence")
+        return self
+
+
+class Tabled(Model):
+    """Whether the package was formally put on the table (negotiated, signed or brought to a vote)."""
+
+    value: bool
+    evidence: list[Id] = Field(min_length=1)
+
+
+class CountryOutcome(Model):
+    """What happened to the package in one country: the instrument used, if any, and whether it
+    was ratified there (None: the episode never reached that stage)."""
+
+    venue: Venue | None = None
+    ratified: bool | None = None
+    evidence: list[Id] = Field(min_length=1)
+    note: str = ""
+
+
+class ChamberVote(Model):
+    """A chamber's decision on the package; `votes` as recorded ("239-182"), the roll call cited."""
+
+    passed: bool
+    votes: str = ""
+    evidence: list[Id] = Field(min_length=1)
+    note: str = ""
+
+
+class ActorStance(Model):
+    """An actor recorded as supporting or opposing (blocking) the package."""
+
+    stance: Literal["supported", "opposed"]
+    evidence: list[Id] = Field(min_length=1)
+    note: str = ""
+
+
+class Episode(Model):
+    """seeds/episodes.toml: one historical episode, the package proposed, its scenario and what
+    happened at the grain the sources give. An episode the model cannot represent names the
+    reason in `unrepresentable` and takes no scenario or package."""
+
+    id: Id
+    title: str
+    date: dt.date
+    scenario: Id | None = None
+    package: EpisodePackage | None = None
+    unrepresentable: str = Field("", description="Why the model cannot represent it (empty: it can).")
+    in_sample: str = Field("", description="What in the case was read from this outcome (empty: nothing).")
+    tabled: Tabled | None = None
+    countries: dict[Id, CountryOutcome] = {}
+    chambers: dict[Id, ChamberVote] = {}
+    actors: dict[Id, ActorStance] = {}
+    evidence: list[Id] = Field(min_length=1)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Episode:
+        if self.unrepresentable:
+            if self.scenario is not None or self.package is not None:
+                raise ValueError("an unrepresentable episode takes no scenario or package")
+        elif self.scenario is None or self.package is None:
+            raise ValueError("give a scenario and a package, or the reason in 'unrepresentable'")
+        return self
+
+
+class Episodes(Model):
+    """seeds/episodes.toml"""
+
+    episodes: list[Episode]
+
+
 # --- the study ------------------------------------------------------------------------------
 
 
@@ -457,6 +543,7 @@ class Study(Model):
     scenarios: dict[str, Scenario]
     proposals: dict[str, Proposal]
     tables: dict[str, InterviewTable] = {}
+    episodes: dict[str, Episode] = {}
 
     def scenario(self, scenario_id: str | None = None) -> Scenario:
         return self.scenarios[scenario_id or self.manifest.default_scenario]
@@ -481,4 +568,5 @@ FILE_KINDS: dict[str, type[Model]] = {
     "scenario": Scenario,
     "proposal": Proposal,
     "table": InterviewTable,
+    "episodes": Episodes,
 }

@@ -58,7 +58,7 @@ def test_init_cli_refuses_to_overwrite(tmp_path, run):
 def test_schema_export_covers_every_file_kind(tmp_path, run):
     kinds = schemas()
     assert set(kinds) == {"manifest", "documents", "evidence", "table", "dimensions", "institutions",
-                          "stakeholder", "scenario", "proposal"}
+                          "stakeholder", "scenario", "proposal", "episodes"}
     assert "concerns" in kinds["stakeholder"]["properties"]
     code, out, err = run("schema", "--out", tmp_path / "schemas")
     assert code == 0
