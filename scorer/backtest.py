@@ -35,7 +35,8 @@ import numpy as np
 from .errors import AccordError
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .models import Episode, Scenario, Study, Venue, package_of
-from .ratification import coalition, country_verdict, seat_shares, venue_needed
+from .compiled import compiled
+from .ratification import coalition, country_verdict, venue_needed
 from .sampling import chunk_size, compile_kernel, draw, evaluate
 from .scoring import Package, profiles, status_quo
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
@@ -204,7 +205,7 @@ class _Spatial:
         return self.nearer({s: p.influence for s, p in self.profiles.items() if p.country in set(countries)}, package)
 
     def chamber(self, scenario: Scenario, package: Package, chamber: str) -> bool:
-        return self.nearer(seat_shares(self.study, scenario, chamber), package)
+        return self.nearer(compiled(self.study, scenario).seats[chamber], package)
 
     def actor(self, package: Package, actor: str) -> bool:
         return actor in self.profiles and self.nearer({actor: 1.0}, package)

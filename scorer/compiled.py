@@ -123,6 +123,7 @@ class CompiledStudy:
     profiles: dict[str, Profile]  # present stakeholders, in study order
     absent: frozenset[str]
     authority: dict[str, dict[str, dict[str, Venue]]]  # dimension -> level -> country -> venue needed
+    seats: dict[str, dict[str, float]]  # chamber -> bloc -> share of seats (the scenario's, where it sets them)
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
 
@@ -189,7 +190,12 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
     return out
 
 
-def _tests(study: Study, scenario: Scenario) -> dict[str, dict[Venue, VenueTest]]:
+def _seats(study: Study, scenario: Scenario) -> dict[str, dict[str, float]]:
+    return {ch: dict(scenario.seats[ch].shares if ch in scenario.seats else chamber.seats)
+            for ch, chamber in study.institutions.chambers.items()}
+
+
+def _tests(study: Study, scenario: Scenario, seats: dict[str, dict[str, float]]) -> dict[str, dict[Venue, VenueTest]]:
     out = {}
     for c, country in study.institutions.countries.items():
         if not country.ratifies:
@@ -200,10 +206,9 @@ def _tests(study: Study, scenario: Scenario) -> dict[str, dict[Venue, VenueTest]
             for ch, threshold in rule.chambers.items():
                 override = scenario.seats.get(ch)
                 chamber = study.institutions.chambers[ch]
-                seats = dict(override.shares if override is not None else chamber.seats)
                 party = (override.majority_party if override is not None and override.majority_party is not None
                          else chamber.majority_party)
-                chambers.append(ChamberTest(ch, seats, threshold, tuple(party),
+                chambers.append(ChamberTest(ch, seats[ch], threshold, tuple(party),
                                             chamber.agenda_threshold if party else None))
             out[c][venue] = VenueTest(c, venue, tuple(rule.actors), tuple(chambers))
     return out
@@ -224,8 +229,9 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     levels = {d: tuple(dim.level_ids) for d, dim in study.dimensions.items()}
     base = {d: ids[0] for d, ids in levels.items()}
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
+    seats = _seats(study, scenario)
     return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, _tests(study, scenario), _rules(study))
+                         authority, seats, _tests(study, scenario, seats), _rules(study))
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()
