@@ -12,13 +12,14 @@ Python: no numpy, no PuLP, so everyday commands start fast."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 
 Package = dict[str, str]
+_VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
 
 # --- tolerances: every one of the model, defined here ---------------------------------------
 
@@ -126,6 +127,7 @@ class CompiledStudy:
     seats: dict[str, dict[str, float]]  # chamber -> bloc -> share of seats (the scenario's, where it sets them)
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -136,7 +138,7 @@ class CompiledStudy:
     def venue_needed(self, package: Package, country: str) -> Venue | None:
         """The strongest authority the package's levels need in `country`, or None."""
         needed = [v for d, lv in package.items() if (v := self.authority[d][lv].get(country)) is not None]
-        return max(needed, key=lambda v: v.rank) if needed else None
+        return max(needed, key=_VENUE_ORDER.__getitem__) if needed else None
 
     def test(self, package: Package, country: str) -> VenueTest | None:
         """The ratification test the package faces in `country` (None: it needs no venue there)."""

@@ -168,7 +168,7 @@ def search_report(study: Study, s: Search) -> Report:
         if s.diagnosis is None:
             tables = [Table("no_package", f"No package found ({s.scenario})", ["status", "constraints"],
                             [[s.status, _limits_note(s)]],
-                            notes=["The solver stopped before finding any package; raise --time-limit."])]
+                            notes=["The solver stopped at its time limit before finding any package; allow it more time."])]
         else:
             tables = diagnosis_tables(study, s.diagnosis, f"No package ratifies ({s.scenario})")
             tables[0].notes.insert(0, f"constraints: {_limits_note(s)}")
@@ -227,7 +227,7 @@ def unlock_report(study: Study, u: Unlock) -> Report:
     if not u.alternatives:
         if u.diagnosis is None:
             return Report([Table("unlock", title, ["proposal", "status"], [[u.proposal, u.status]],
-                                 notes=["The solver stopped before finding an answer; raise --time-limit."])], data)
+                                 notes=["The solver stopped at its time limit before finding an answer; allow it more time."])], data)
         tables = diagnosis_tables(study, u.diagnosis, f"Nothing unlocks {u.proposal}{rule}")
         return Report(tables, data)
     sponsor = u.sponsor

@@ -13,10 +13,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled
 from .errors import AccordError
 from .models import Scenario, Study, Venue
 from .scoring import Stance, stance
+
+
+MEMO_SIZE = 4096  # coalitions remembered per compiled study: a brief scores about a hundred
 
 
 def venue_needed(study: Study, package: Package, country: str, scenario: Scenario | None = None) -> Venue | None:
@@ -68,11 +71,11 @@ def tally(test: ChamberTest, accepts: dict[str, bool]) -> ChamberTally:
     return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate)
 
 
-def verdict(model: CompiledStudy, package: Package, country: str, accepts: dict[str, bool]) -> CountryVerdict:
-    """Ratification in one country given who accepts (absent stakeholders never accept): the
-    actors who reject block; where the majority party keeps the bill off the floor, its rejecting
-    blocs block; where a chamber's vote fails, every rejecting bloc with seats there blocks."""
-    test = model.test(package, country)
+def verdict(test: VenueTest | None, country: str, accepts: dict[str, bool]) -> CountryVerdict:
+    """Ratification in one country through the test its venue sets (None: no venue needed), given
+    who accepts (absent stakeholders never accept): the actors who reject block; where the majority
+    party keeps the bill off the floor, its rejecting blocs block; where a chamber's vote fails,
+    every rejecting bloc with seats there blocks."""
     if test is None:
         return CountryVerdict(country, None, (), {}, ())
     blocking = [a for a in test.actors if not accepts.get(a, False)]
@@ -89,13 +92,13 @@ def verdict(model: CompiledStudy, package: Package, country: str, accepts: dict[
 
 def country_verdict(study: Study, scenario: Scenario, package: Package, country: str,
                     accepts: dict[str, bool]) -> CountryVerdict:
-    return verdict(compiled(study, scenario), package, country, accepts)
+    return verdict(compiled(study, scenario).test(package, country), country, accepts)
 
 
 def ratified(study: Study, scenario: Scenario, package: Package, countries: Iterable[str],
              accepts: dict[str, bool]) -> bool:
     model = compiled(study, scenario)
-    return all(verdict(model, package, c, accepts).ratified for c in countries)
+    return all(verdict(model.test(package, c), c, accepts).ratified for c in countries)
 
 
 @dataclass(frozen=True)
@@ -129,10 +132,20 @@ def coalition(study: Study, scenario: Scenario, package: Package, countries: Ite
     countries = list(countries)
     if not countries:
         raise AccordError("a package needs at least one country to ratify it")
+    key = (tuple(package.items()), tuple(countries))
+    if key not in model.verdicts:
+        if len(model.verdicts) >= MEMO_SIZE:  # an enumeration would otherwise keep every package
+            model.verdicts.clear()
+        model.verdicts[key] = _coalition(model, package, countries)
+    return model.verdicts[key]
+
+
+def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> Coalition:
     st = {sid: stance(p, package) for sid, p in model.profiles.items()}
     accepts = {s: x.accepts for s, x in st.items()}
-    verdicts = {c: verdict(model, package, c, accepts) for c in countries}
+    tests = {c: model.test(package, c) for c in countries}
+    verdicts = {c: verdict(tests[c], c, accepts) for c in countries}
     outcome = all(v.ratified for v in verdicts.values())
-    pivotal = tuple(s for s in st if all(verdict(model, package, c, {**accepts, s: not accepts[s]}).ratified
+    pivotal = tuple(s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}).ratified
                                          for c in countries) != outcome)
-    return Coalition(scenario.id, verdicts, st, pivotal)
+    return Coalition(model.scenario.id, verdicts, st, pivotal)

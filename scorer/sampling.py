@@ -417,7 +417,7 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
            chunk: int | None = None, progress: Callable[[int], None] | None = None) -> Robustness:
     """Ratification and ranking odds of every proposal over `samples` drawn worlds."""
     if samples < 1:
-        raise AccordError(f"--samples must be at least 1, found {samples}")
+        raise AccordError(f"the number of sampled worlds must be at least 1, found {samples}")
     if method not in METHODS:
         raise AccordError(f"unknown method '{method}' (expected one of: {', '.join(METHODS)})")
     kernel = compile_kernel(study, scenario)
