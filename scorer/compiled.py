@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from .judgments import Judgment, judgments
@@ -87,7 +88,7 @@ class ChamberTest:
     party: tuple[str, ...]
     gate: float | None
 
-    @property
+    @cached_property
     def party_weights(self) -> dict[str, float]:
         """Each majority-party bloc's share of the party's seats."""
         total = sum(self.seats[b] for b in self.party)
