@@ -1,5 +1,5 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservation margins) with their plausible ranges, and the study as it
+multipliers, explicit values, reservations) with their plausible ranges, and the study as it
 would stand with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`;
 free of numpy, so commands that only list or probe judgments start fast."""
 
@@ -47,7 +47,7 @@ def _bounds(point: float, rng: tuple[float, float] | None) -> tuple[float, float
 
 def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> list[Judgment]:
     """The judgments bearing on the stakeholders present in `scenario`, in study order: per
-    stakeholder its saliences, its ranged values and its reservation margin (the scenario's when
+    stakeholder its saliences, its ranged values and its reservation (the scenario's when
     the scenario sets one), then the scenario's salience multipliers. Values without a range are
     left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
     judgment whose range is a single point."""

@@ -1,5 +1,5 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value and reservation margin at once) and count, per proposal, how often it is ratified, ranks
+value and reservation at once) and count, per proposal, how often it is ratified, ranks
 first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
@@ -241,7 +241,7 @@ def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
 
 
 def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
-    """(S, n) reservation margins."""
+    """(S, n) reservations."""
     out = np.empty((len(kernel.stakeholders), draws.shape[1]))
     out[:] = kernel.reservation[:, None]
     cols, who = kernel.reservation_draws

@@ -1,4 +1,4 @@
-"""The study's judgments (saliences, scenario multipliers, ranged values, reservation margins) and,
+"""The study's judgments (saliences, scenario multipliers, ranged values, reservations) and,
 for one proposal, the interval of each judgment within which each stakeholder's acceptance and
 the proposal's ratification stay as they are at the point reading.
 
