@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -442,18 +443,25 @@ def stdout_guarded() -> Iterator[None]:
         os.close(null)
 
 
+def _in_folder(solver, folder: str):
+    solver.tmpDir = folder  # where PuLP's command-line solvers write their .mps and .sol files
+    return solver
+
+
 def run(form: Formulation, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands; never uses PuLP's default solver."""
     start = time.perf_counter()
-    with stdout_guarded():
-        form.prob.solve(_solver(solver, time_limit))
+    # PuLP leaves a command-line solver's scratch files behind when it raises (below): they go in a
+    # folder of our own, removed with whatever is in it.
+    with stdout_guarded(), tempfile.TemporaryDirectory(prefix="accord-solve-") as scratch:
+        form.prob.solve(_in_folder(_solver(solver, time_limit), scratch))
         if solver == "cbc" and form.prob.status == pulp.LpStatusInfeasible:
             # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
             # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
             # CBC then stops before writing a solution file when its bound tightening already proves
             # infeasibility, which PuLP reports as an error; the first verdict stands.
             try:
-                form.prob.solve(_solver(solver, time_limit, preprocess=False))
+                form.prob.solve(_in_folder(_solver(solver, time_limit, preprocess=False), scratch))
             except pulp.PulpSolverError:
                 pass
     seconds = time.perf_counter() - start
