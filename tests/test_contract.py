@@ -137,6 +137,7 @@ def calls_wanted(items: list[pytest.Item], module) -> list[Call]:
 def results(request, tmp_path_factory) -> dict[Call, Done]:
     """Every call the selected tests need, each its own process, several at a time; meanwhile, the
     text documents of the matrix rendered in this process."""
+    assert ACCORD.is_file(), f"no {ACCORD}: install accord (pip install -e .) where the tests run"
     calls = calls_wanted(request.session.items, request.module)
     root = tmp_path_factory.mktemp("contract")
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
