@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -97,12 +98,19 @@ def stdout_guarded() -> Iterator[None]:
         os.close(null)
 
 
+def _in_folder(solver, folder: str):
+    solver.tmpDir = folder  # where PuLP's command-line solvers write their .mps and .sol files
+    return solver
+
+
 def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands with the named solver (never PuLP's default)."""
     start = time.perf_counter()
-    with stdout_guarded():
+    # PuLP leaves a command-line solver's scratch files behind when it raises (below): they go in a
+    # folder of ours, removed whatever happens.
+    with stdout_guarded(), tempfile.TemporaryDirectory(prefix="accord-solve-") as scratch:
         try:
-            prob.solve(_solver(solver, time_limit))
+            prob.solve(_in_folder(_solver(solver, time_limit), scratch))
         except pulp.PulpSolverError:
             if solver != "cbc":
                 raise
@@ -110,7 +118,7 @@ def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
             # tightening alone proves the programme infeasible, which PuLP reports as an error.
             # With preprocessing it writes one: its verdict is taken (a package it returns is
             # verified by the scoring code like any other; a second error is raised).
-            prob.solve(_solver(solver, time_limit, preprocess=True))
+            prob.solve(_in_folder(_solver(solver, time_limit, preprocess=True), scratch))
     seconds = time.perf_counter() - start
     sol = prob.sol_status
     if sol == pulp.LpSolutionOptimal:

@@ -33,15 +33,16 @@ def mini(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """Run `accord ARGS...` in-process; returns (exit code, stdout, stderr)."""
+def run(capfd, monkeypatch):
+    """Run `accord ARGS...` in-process; returns (exit code, stdout, stderr). Captured at the file
+    descriptors, not just sys.stdout, so whatever a solver's C code prints there is seen too."""
     monkeypatch.setenv("COLUMNS", "200")
 
     def _run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
         if cwd is not None:
             monkeypatch.chdir(cwd)
         code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
+        out, err = capfd.readouterr()
         return code, out, err
 
     return _run
