@@ -43,11 +43,12 @@ from dataclasses import dataclass, field, replace
 import pulp
 
 from .checks import rule_violations
-from .errors import AccordError
+from .errors import AccordError, UndefinedObjective
 from .models import Study, Scenario, Venue
 from .ratification import (SEAT_EPSILON, Coalition, coalition, country_gain, majority_party, seat_shares,
                            venue_needed)
 from .scoring import Package, Profile, profiles, status_quo
+from .solver_runs import contained
 
 TOLERANCE = 1e-9  # slack on gain >= reservation inside the programme; packages are then verified exactly
 GAP = 1e-9  # relative and absolute MIP gap: prove the optimum, do not stop at "good enough"
@@ -114,6 +115,8 @@ class Limits:
         levels = study.dimensions[dimension].level_ids
         fixed = {lv for d, lv in self.fix if d == dimension}
         forbidden = {lv for d, lv in self.forbid if d == dimension}
+        if len(fixed) > 1:  # one dimension fixed at two levels: no package holds both (a settings clash)
+            return []
         return [lv for lv in levels if lv not in forbidden and (not fixed or lv in fixed)]
 
     def cap(self, country: str) -> int:
@@ -347,8 +350,8 @@ def floor_variable(form: Formulation, countries: Iterable[str], name: str) -> pu
     everyone = {a for c in countries for names in actors[c].values() for a in names}
     absent = sorted(a for a in everyone if a not in form.profiles)
     if absent:
-        raise AccordError(f"the worst gain among ratifying actors is undefined: {', '.join(absent)} "
-                          f"absent in scenario '{form.scenario.id}' (try --objective welfare or support)")
+        raise UndefinedObjective(f"the worst gain among ratifying actors is undefined: {', '.join(absent)} "
+                                 f"absent in scenario '{form.scenario.id}'")
     high = max((form.bounds[a][1] for a in everyone), default=0.0)
     floor = form.prob.add_variable(name, upBound=high)
     for c in countries:
@@ -445,15 +448,15 @@ def stdout_guarded() -> Iterator[None]:
 def run(form: Formulation, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands; never uses PuLP's default solver."""
     start = time.perf_counter()
-    with stdout_guarded():
-        form.prob.solve(_solver(solver, time_limit))
+    with stdout_guarded(), contained() as private:  # Ctrl-C leaves no CBC process or file behind
+        form.prob.solve(private(_solver(solver, time_limit)))
         if solver == "cbc" and form.prob.status == pulp.LpStatusInfeasible:
             # CBC 2.10's preprocessing can declare feasible programmes infeasible (coin-or/Cbc#740,
             # #747): an infeasible verdict counts only when CBC confirms it without preprocessing.
             # CBC then stops before writing a solution file when its bound tightening already proves
             # infeasibility, which PuLP reports as an error; the first verdict stands.
             try:
-                form.prob.solve(_solver(solver, time_limit, preprocess=False))
+                form.prob.solve(private(_solver(solver, time_limit, preprocess=False)))
             except pulp.PulpSolverError:
                 pass
     seconds = time.perf_counter() - start
