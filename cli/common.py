@@ -34,8 +34,30 @@ OutputOpt = Annotated[Optional[str], typer.Option(
     help="Write to this file instead of standard output: atomically, through a symbolic link to its target, "
     "keeping an existing file's mode; a device such as /dev/stdout is written directly; a PATH ending in / "
     "is a folder, which gets COMMAND.EXT.")]
+
+
+def not_empty(value: str | None) -> str | None:
+    """Option callback: an option given must say something (`--scenario ""` is no default)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty (leave the option out for the default)")
+    return value
+
+
+def once_per_dimension(pairs: Sequence[tuple[str, str]], flag: str) -> dict[str, str]:
+    """DIM=LEVEL pairs as a mapping, refusing a dimension given twice (which one would hold?)."""
+    levels: dict[str, list[str]] = {}
+    for dim, level in pairs:
+        levels.setdefault(dim, []).append(level)
+    twice = {d: lv for d, lv in levels.items() if len(lv) > 1}
+    if twice:
+        listed = "; ".join(f"{d} ({', '.join(lv)})" for d, lv in twice.items())
+        raise typer.BadParameter(f"each dimension once; given more than once: {listed}", param_hint=flag)
+    return {d: lv[0] for d, lv in levels.items()}
+
+
 ScenarioOpt = Annotated[Optional[str], typer.Option(
-    "--scenario", "-s", help="Scenario id (default: the study's default scenario).", show_default=False)]
+    "--scenario", "-s", help="Scenario id (default: the study's default scenario).", show_default=False,
+    callback=not_empty)]
 
 
 SUFFIX = {Format.terminal: "txt", Format.markdown: "md", Format.csv: "csv", Format.json: "json",

@@ -16,7 +16,6 @@ from . import optimize_commands, robust_commands, score_commands, study_commands
 from .app import app
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
-INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _output_streams_never_fail_on_a_mark() -> None:
@@ -56,9 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         if _pipe_closed():
             return BROKEN_PIPE
-        if isinstance(exit_.__context__, typer.Abort):  # Ctrl-C, which Typer reports as exit 1
-            typer.echo("interrupted", err=True)
-            return INTERRUPTED
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
     except StudyError as err:
         for problem in err.problems:

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from scorer import analysis
+from scorer import analysis, cost
+from scorer.errors import AccordError, UndefinedObjective
 from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, not_empty
 
 if TYPE_CHECKING:  # the optimiser imports PuLP
     from scorer.models import Study
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # the optimiser imports PuLP
 CountriesOpt = Annotated[str, typer.Option(
     "--countries", metavar="US,MX", help="Countries that must ratify, comma-separated.")]
 SolverOpt = Annotated[Optional[str], typer.Option(
-    "--solver", metavar="SOLVER", show_default=False,
+    "--solver", metavar="SOLVER", show_default=False, callback=not_empty,
     help="MILP solver: highs or cbc. Default: highs when installed (the faster in bench/optimize.py), else cbc.")]
 TimeLimitOpt = Annotated[Optional[float], typer.Option(
     "--time-limit", metavar="SECONDS", min=0.0, show_default=False,
@@ -40,12 +41,28 @@ def _split(items: list[str] | None) -> tuple[str, ...]:
     return tuple(x.strip() for item in items or [] for x in item.split(",") if x.strip())
 
 
+def _countries(text: str) -> tuple[str, ...]:
+    """The --countries list: at least one country, each once."""
+    countries = _split([text])
+    if not countries:
+        raise typer.BadParameter("name at least one country, e.g. us,mx", param_hint="--countries")
+    twice = sorted({c for c in countries if countries.count(c) > 1})
+    if twice:
+        raise typer.BadParameter(f"each country once; given more than once: {', '.join(twice)}",
+                                 param_hint="--countries")
+    return countries
+
+
+def _objective_hint(err: UndefinedObjective) -> AccordError:
+    return AccordError(f"{err} (try --objective welfare or support)")
+
+
 def _limits(study: Study, countries: str, fix: list[str] | None, forbid: list[str] | None,
             venue: list[str] | None, require: list[str] | None = None) -> Limits:
     """The search limits the options describe, checked against the study."""
     from scorer import optimize as opt  # noqa: PLC0415  (PuLP loads only for the optimiser's commands)
 
-    cs = _split([countries])
+    cs = _countries(countries)
     return opt.Limits(countries=cs, require=_split(require), fix=analysis.parse_levels(study, fix or [], "--fix"),
                       forbid=analysis.parse_levels(study, forbid or [], "--forbid"),
                       venue=opt.parse_venues(study, venue or [], cs))
@@ -67,7 +84,8 @@ def optimize(
     robust: Annotated[Optional[int], typer.Option(
         "--robust", metavar="N", min=1, show_default=False,
         help="Instead, the package that is a deal (ratified, both governments accepting) in the most of N sampled "
-        "worlds, judged on fresh worlds next to the plain optimum for --objective (see accord robust).")] = None,
+        "worlds, judged on fresh worlds next to the plain optimum for --objective (see accord robust). The "
+        "programme needs about 8 KB per world and stakeholder; N past 2 GB of it is refused.")] = None,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
@@ -82,12 +100,24 @@ def optimize(
     if robust is not None:
         from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
 
-        found = robust_optimize(s, sc, robust, opt.parse_objective(objective), limits, solver, time_limit)
+        if robust > cost.max_robust_worlds(s):
+            raise typer.BadParameter(
+                f"{robust:,} worlds would need about {cost.size(cost.robust_memory(s, robust))} for the programme "
+                f"(about {cost.ROBUST_BYTES // 1024} KB per world and stakeholder); at most "
+                f"{cost.max_robust_worlds(s):,} fit in the {cost.size(cost.ROBUST_MEMORY)} accord allows",
+                param_hint="--robust")
+        try:
+            found = robust_optimize(s, sc, robust, opt.parse_objective(objective), limits, solver, time_limit)
+        except UndefinedObjective as err:
+            raise _objective_hint(err) from None
         emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
         if found.robust is None:
             raise typer.Exit(1)
         return
-    result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
+    try:
+        result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
+    except UndefinedObjective as err:
+        raise _objective_hint(err) from None
     emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
     if not result.packages:
         raise typer.Exit(1)

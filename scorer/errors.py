@@ -47,3 +47,8 @@ class StudyError(AccordError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UndefinedObjective(AccordError):
+    """An objective that cannot be computed in the scenario (the worst gain of a coalition whose
+    required actor is absent); an objective that does not need it may still be asked for."""

@@ -57,14 +57,18 @@ _LATEX = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
     "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
     ">": r"\textgreater{}", "[": "{[}", "]": "{]}", "\n": " ", "\r": " ",
+    # accord's marks, in commands every LaTeX installation has (no package needed)
+    "✓": r"\ensuremath{\surd}", "✗": r"\ensuremath{\times}", "×": r"\ensuremath{\times}", "→": r"\ensuremath{\rightarrow}",
+    "±": r"\ensuremath{\pm}", "≥": r"\ensuremath{\geq}", "≤": r"\ensuremath{\leq}", "ε": r"\ensuremath{\varepsilon}",
+    "●": r"\ensuremath{\bullet}", "□": "[ ]", "—": "---", "–": "--",
 }
 _LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
 
 
 def latex(text: str) -> str:
     """`text` as LaTeX that typesets it literally: every special character escaped (so no command
-    such as \\input can run), brackets braced (a cell cannot become an option of \\\\), line breaks
-    as spaces and other control characters dropped."""
+    such as \\input can run), brackets braced (a cell cannot become an option of \\\\), accord's
+    marks as math symbols, line breaks as spaces and other control characters dropped."""
     text = _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], text)
     return _CONTROL.sub("", text)
 

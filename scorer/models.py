@@ -59,6 +59,14 @@ class Document(Model):
     kind: Literal["chapter", "working_paper", "policy_brief", "thesis", "paper", "book", "report"]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
+    @field_validator("file")
+    @classmethod
+    def _inside_sources(cls, file: str) -> str:
+        parts = file.replace("\\", "/").split("/")
+        if not file or file.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts:
+            raise ValueError("must be a path inside the sources folder (relative, without '..')")
+        return file
+
 
 class Evidence(Model):
     """A cited passage (document, line, anchor) or an external public source, with our note."""
