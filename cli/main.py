@@ -10,7 +10,7 @@ import sys
 import typer
 
 from scorer.errors import AccordError, StudyError
-from scorer.escaping import ASCII_FALLBACK
+from scorer.escaping import ASCII_FALLBACK, terminal
 
 from . import optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
 from .app import app
@@ -58,14 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
     except StudyError as err:
         for problem in err.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(terminal(str(problem)), err=True)
         typer.echo(f"error: the study has {len(err.problems)} problem(s); fix them (accord validate lists them)",
                    err=True)
         return 2
     except (AccordError, OSError) as err:
         if debug:
             raise
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(terminal(f"error: {err}"), err=True)
         return 2
     except Exception as err:  # a bug: say so plainly, keep the traceback for --debug
         if debug:
