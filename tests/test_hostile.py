@@ -313,3 +313,11 @@ def test_init_refuses_a_folder_inside_the_case_it_copies(tmp_path):
     assert not inside.exists()
     fresh = accord("init", tmp_path / "study", preexec_fn=lambda: os.umask(0o022))
     assert fresh.returncode == 0 and stat.S_IMODE((tmp_path / "study").stat().st_mode) == 0o755
+
+
+def test_a_long_sampling_run_says_how_long_before_it_starts(run, monkeypatch):
+    from scorer import cost
+
+    monkeypatch.setattr(cost, "sampling_seconds", lambda *args, **kwargs: 3 * 3600.0)
+    code, _, err = run("robust", "--study", MINI, "-n", str(cost.TRIAL_SAMPLES * 10 + 1))
+    assert code == 0 and f"sampling {cost.TRIAL_SAMPLES * 10 + 1:,} worlds: about 3 hours" in err
