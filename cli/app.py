@@ -20,5 +20,12 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root(debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False) -> None:
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV cells as they are: by default a text cell starting with = + - @ tab or CR gets a "
+        "leading ' so a spreadsheet shows it instead of running it as a formula (OWASP's advice).")] = False,
+) -> None:
     """Compare and score policy proposals for US-Mexico migration cooperation."""
+    ctx.meta["accord.raw"] = raw

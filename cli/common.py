@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.main import get_current_context
 
-from scorer.render import Report, Table, render, write_atomic
+from scorer.render import Report, Table, render
+from scorer.writing import output_path, write_text
 
 
 class Format(str, Enum):
@@ -27,20 +29,53 @@ StudyOpt = Annotated[Optional[Path], typer.Option(
     "--study", help="Study folder. Default: the nearest folder upward holding accord.toml, else the shipped case.",
     show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
-OutputOpt = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option(
+    "--output", "-o", metavar="PATH", show_default=False,
+    help="Write to this file instead of standard output: atomically, through a symbolic link to its target, "
+    "keeping an existing file's mode; a device such as /dev/stdout is written directly; a PATH ending in / "
+    "is a folder, which gets COMMAND.EXT.")]
+
+
+def not_empty(value: str | None) -> str | None:
+    """Option callback: an option given must say something (`--scenario ""` is no default)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty (leave the option out for the default)")
+    return value
+
+
+def once_per_dimension(pairs: Sequence[tuple[str, str]], flag: str) -> dict[str, str]:
+    """DIM=LEVEL pairs as a mapping, refusing a dimension given twice (which one would hold?)."""
+    levels: dict[str, list[str]] = {}
+    for dim, level in pairs:
+        levels.setdefault(dim, []).append(level)
+    twice = {d: lv for d, lv in levels.items() if len(lv) > 1}
+    if twice:
+        listed = "; ".join(f"{d} ({', '.join(lv)})" for d, lv in twice.items())
+        raise typer.BadParameter(f"each dimension once; given more than once: {listed}", param_hint=flag)
+    return {d: lv[0] for d, lv in levels.items()}
+
+
 ScenarioOpt = Annotated[Optional[str], typer.Option(
-    "--scenario", "-s", help="Scenario id (default: the study's default scenario).", show_default=False)]
+    "--scenario", "-s", help="Scenario id (default: the study's default scenario).", show_default=False,
+    callback=not_empty)]
 
 
-def emit(tables: Table | list[Table] | Report, fmt: Format, output: Path | None, title: str = "accord") -> None:
-    """Render and print, or write atomically to `output`."""
-    text = render(tables, fmt.value, title)
+SUFFIX = {Format.terminal: "txt", Format.markdown: "md", Format.csv: "csv", Format.json: "json",
+          Format.html: "html", Format.latex: "tex"}
+
+
+def emit(tables: Table | list[Table] | Report, fmt: Format, output: str | Path | None, title: str = "accord") -> None:
+    """Render and print, or write to `output` (see `scorer.writing`); CSV cells that could run as
+    spreadsheet formulas are neutralised unless `accord --raw` was given."""
+    ctx = get_current_context(silent=True)
+    raw = bool(ctx and ctx.meta.get("accord.raw"))
+    text = render(tables, fmt.value, title, raw=raw)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        write_atomic(output, text)
-        typer.echo(f"wrote {output}", err=True)
+        target = output_path(output, f"{ctx.info_name if ctx else 'accord'}.{SUFFIX[fmt]}")
+        write_text(target, text)
+        typer.echo(f"wrote {target}", err=True)
 
 
 @contextmanager

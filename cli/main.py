@@ -1,36 +1,71 @@
 """Entry point: runs the Typer app and turns library errors into messages and exit codes
-(0 ok, 1 a check found problems or no package exists, 2 bad input or usage, 3 internal error)."""
+(0 ok, 1 a check found problems or no package exists, 2 bad input or usage, 3 internal error;
+as for any Unix tool, 130 when interrupted and 141 when the reader of the output goes away)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from scorer.errors import AccordError, StudyError
+from scorer.escaping import ASCII_FALLBACK, terminal
 
 from . import backtest_commands, optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
 from .app import app
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
+
+
+def _output_streams_never_fail_on_a_mark() -> None:
+    """Characters the output encoding lacks (✓ and ✗ under cp1252) become ASCII stand-ins."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors=ASCII_FALLBACK)
+        except (AttributeError, ValueError):
+            pass
+
+
+def _pipe_closed() -> bool:
+    """Whether Typer met a broken pipe: it then wraps both streams and exits 1 (the code for
+    "problems found"). Unwrap them and point standard output at the null device, so what is still
+    buffered goes nowhere and exiting cannot fail again."""
+    if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+        return False
+    sys.stdout, sys.stderr = sys.stdout.wrapped, getattr(sys.stderr, "wrapped", sys.stderr)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return True
+
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; errors become one-line messages, never tracebacks."""
+    """Run the CLI and return its exit code; errors become one-line messages, never tracebacks.
+    --debug and --raw apply wherever they are written on the command line."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    rest = [a for a in args if a not in ("--debug", "--raw")]
+    _output_streams_never_fail_on_a_mark()
     try:
-        app(args=[a for a in args if a != "--debug"], prog_name="accord")
+        app(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
     except SystemExit as exit_:
+        if _pipe_closed():
+            return BROKEN_PIPE
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
     except StudyError as err:
         for problem in err.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(terminal(str(problem)), err=True)
         typer.echo(f"error: the study has {len(err.problems)} problem(s); fix them (accord validate lists them)",
                    err=True)
         return 2
     except (AccordError, OSError) as err:
         if debug:
             raise
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(terminal(f"error: {err}"), err=True)
         return 2
     except Exception as err:  # a bug: say so plainly, keep the traceback for --debug
         if debug:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 import scorer
-from scorer.errors import AccordError
+from scorer import cost
+from scorer.errors import AccordError, UndefinedObjective
 from scorer.limits import Limits, ratifying_countries
 from scorer.optimize_reports import frontier_report, search_report, unlock_report
 from scorer.robust_reports import robust_search_report
@@ -16,7 +17,7 @@ from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, not_empty
 from .parsing import parse_levels, parse_objective, parse_venues, split
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ CountriesOpt = Annotated[Optional[str], typer.Option(
     "--countries", metavar="US,MX", show_default=False,
     help="Countries that must ratify, comma-separated. Default: every country of the study that can ratify.")]
 SolverOpt = Annotated[Optional[str], typer.Option(
-    "--solver", metavar="SOLVER", show_default=False,
+    "--solver", metavar="SOLVER", show_default=False, callback=not_empty,
     help="MILP solver: highs or cbc. Default: highs when installed (the faster in bench/optimize.py), else cbc.")]
 TimeLimitOpt = Annotated[Optional[float], typer.Option(
     "--time-limit", metavar="SECONDS", min=0.0, show_default=False,
@@ -41,12 +42,28 @@ VenueOpt = Annotated[Optional[list[str]], typer.Option(
     "(what can be done without Congress? --venue us=executive).")]
 
 
+def _countries(study: Study, text: str | None) -> tuple[str, ...]:
+    """The --countries list (every ratifying country when not given): at least one, each once."""
+    if text is None:
+        return ratifying_countries(study)
+    countries = split([text])
+    if not countries:
+        raise typer.BadParameter("name at least one country, e.g. us,mx", param_hint="--countries")
+    twice = sorted({c for c in countries if countries.count(c) > 1})
+    if twice:
+        raise typer.BadParameter(f"each country once; given more than once: {', '.join(twice)}",
+                                 param_hint="--countries")
+    return countries
+
+
+def _objective_hint(err: UndefinedObjective) -> AccordError:
+    return AccordError(f"{err} (try --objective welfare or support)")
+
+
 def _limits(study: Study, countries: str | None, fix: list[str] | None, forbid: list[str] | None,
             venue: list[str] | None, require: list[str] | None = None) -> Limits:
     """The search limits the options describe (the library checks them against the study)."""
-    named = split([countries]) if countries is not None else ratifying_countries(study)
-    if countries is not None and not named:
-        raise AccordError("--countries: name at least one country, e.g. --countries us,mx")
+    named = _countries(study, countries)
     return Limits(countries=named, require=split(require), fix=parse_levels(study, fix, "--fix"),
                   forbid=parse_levels(study, forbid, "--forbid"), venue=parse_venues(venue, named))
 
@@ -67,7 +84,8 @@ def optimize(
     robust: Annotated[Optional[int], typer.Option(
         "--robust", metavar="N", min=1, show_default=False,
         help="Instead, the package that is a deal (ratified, both governments accepting) in the most of N sampled "
-        "worlds, judged on fresh worlds next to the plain optimum for --objective (see accord robust).")] = None,
+        "worlds, judged on fresh worlds next to the plain optimum for --objective (see accord robust). The "
+        "programme needs about 8 KB per world and stakeholder; N past 2 GB of it is refused.")] = None,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
@@ -78,12 +96,24 @@ def optimize(
     sc = resolve_scenario(s, scenario)
     limits = _limits(s, countries, fix, forbid, venue, require)
     if robust is not None:
-        found = scorer.robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
+        if robust > cost.max_robust_worlds(s):
+            raise typer.BadParameter(
+                f"{robust:,} worlds would need about {cost.size(cost.robust_memory(s, robust))} for the programme "
+                f"(about {cost.ROBUST_BYTES // 1024} KB per world and stakeholder); at most "
+                f"{cost.max_robust_worlds(s):,} fit in the {cost.size(cost.ROBUST_MEMORY)} accord allows",
+                param_hint="--robust")
+        try:
+            found = scorer.robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
+        except UndefinedObjective as err:
+            raise _objective_hint(err) from None
         emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
         if found.robust is None:
             raise typer.Exit(1)
         return
-    result = scorer.optimize(s, sc, parse_objective(objective), limits, top, solver, time_limit)
+    try:
+        result = scorer.optimize(s, sc, parse_objective(objective), limits, top, solver, time_limit)
+    except UndefinedObjective as err:
+        raise _objective_hint(err) from None
     emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
     if not result.packages:
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 import scorer
+from scorer import cost
 from scorer.judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from scorer.loading import load_study
 from scorer.ranking import DEFAULT_METHOD
@@ -20,6 +21,7 @@ from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, p
 from .score_commands import MethodOpt
 
 PROGRESS_FROM = 200_000  # worlds; shorter runs finish before a bar is worth drawing
+ANNOUNCE_FROM = 10.0  # seconds: a run estimated to take longer says so before it starts
 
 
 class Distribution(str, Enum):
@@ -27,8 +29,12 @@ class Distribution(str, Enum):
     triangular = "triangular"
 
 
-SamplesOpt = Annotated[int, typer.Option("--samples", "-n", min=1, help="Number of sampled worlds.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the random stream: the same seed gives the same output.")]
+SamplesOpt = Annotated[int, typer.Option(
+    "--samples", "-n", min=1,
+    help=f"Number of sampled worlds (at most {cost.MAX_SAMPLES:,}); a run estimated to take more than "
+    f"{ANNOUNCE_FROM:.0f} seconds says how long before it starts.")]
+SeedOpt = Annotated[int, typer.Option(
+    "--seed", min=0, help="Seed of the random stream (0 or more): the same seed gives the same output.")]
 DistOpt = Annotated[Distribution, typer.Option(
     "--dist", case_sensitive=False,
     help="How each ranged judgment is drawn: uniform within its range, or triangular peaking at its point value.")]
@@ -49,6 +55,15 @@ def robust(
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
+    if samples > cost.TRIAL_SAMPLES * 10:
+        seconds = cost.sampling_seconds(s, sc, samples, dist.value, method)
+        if samples > cost.MAX_SAMPLES:
+            raise typer.BadParameter(f"{samples:,} worlds would take {cost.duration(seconds)} (timed on "
+                                     f"{cost.TRIAL_SAMPLES:,}); at most {cost.MAX_SAMPLES:,} per run",
+                                     param_hint="--samples")
+        if seconds >= ANNOUNCE_FROM:
+            typer.echo(f"sampling {samples:,} worlds: {cost.duration(seconds)} (timed on {cost.TRIAL_SAMPLES:,})",
+                       err=True)
     with progress(samples, "sampling worlds", PROGRESS_FROM) as tick:
         result = scorer.robust(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
     emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})")

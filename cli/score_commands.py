@@ -13,7 +13,7 @@ from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as 
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, stages
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, once_per_dimension, stages
 from .parsing import parse_levels
 
 MethodOpt = Annotated[str, typer.Option(
@@ -74,7 +74,8 @@ def whatif(
     """The proposal with some dimensions changed, against the original: gains, flips, ratification."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, dict(parse_levels(s, settings, "--set")))), fmt, output)
+    changes = once_per_dimension(parse_levels(s, settings, "--set"), "--set")
+    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, changes)), fmt, output)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from scorer import catalogue
+from scorer.escaping import terminal
 from scorer.loading import find_study, load_study
 from scorer.render import Table, to_json, write_atomic
 from scorer.validation import validate_study
@@ -29,7 +30,7 @@ def validate(
     problems = validate_study(study, sources)
     if fmt is Format.terminal and output is None:
         for p in problems:
-            typer.echo(str(p))
+            typer.echo(terminal(str(p)))
         where = find_study(study)
         if problems:
             typer.echo(f"{len(problems)} problem(s) in {where}", err=True)

@@ -104,9 +104,16 @@ def init_study(dest: str | os.PathLike) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise AccordError(f"{target} already exists and is not empty; choose a new folder")
     source = shipped_case()
+    inside = [part for part in CASE_PARTS if target.resolve().is_relative_to((source / part).resolve())]
+    if inside or target.resolve() == source.resolve():
+        raise AccordError(f"{target} lies inside the shipped case it would copy ({source}); choose a folder "
+                          "outside it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    mask = os.umask(0)
+    os.umask(mask)
     try:
+        os.chmod(staging, 0o777 & ~mask)  # a folder made by mkdtemp is private (0700); a study is not
         for part in CASE_PARTS:
             src = source / part
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, staging / part)

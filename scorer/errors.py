@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FieldPath = tuple[str | int, ...]
+WHOLE_FILE = "(whole file)"  # the field of a problem with a file as a whole (unreadable, bad TOML, missing)
 
 
 def format_path(path: FieldPath) -> str:
@@ -24,12 +25,16 @@ class Problem:
     path: str
     message: str
 
+    def __post_init__(self) -> None:
+        if not self.path:
+            object.__setattr__(self, "path", WHOLE_FILE)
+
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.path, self.message)
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{where}: {self.path}: {self.message}"
 
 
 class AccordError(Exception):
@@ -42,3 +47,8 @@ class StudyError(AccordError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UndefinedObjective(AccordError):
+    """An objective that cannot be computed in the scenario (the worst gain of a coalition whose
+    required actor is absent); an objective that does not need it may still be asked for."""

@@ -58,6 +58,8 @@ class Limits:
         levels = study.dimensions[dimension].level_ids
         fixed = {lv for d, lv in self.fix if d == dimension}
         forbidden = {lv for d, lv in self.forbid if d == dimension}
+        if len(fixed) > 1:  # one dimension fixed at two levels: no package holds both (a settings clash)
+            return []
         return [lv for lv in levels if lv not in forbidden and (not fixed or lv in fixed)]
 
     def cap(self, country: str) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import checks
+from . import checks, reading
 from .errors import FieldPath, Problem, StudyError, format_path
 from .models import FILE_KINDS, Study
 from .toml_lines import LineIndex
@@ -111,17 +111,30 @@ def _validation_problems(err: ValidationError, source: SourceFile) -> list[Probl
 
 def _parse(path: Path, rel: str) -> tuple[dict | None, SourceFile, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        return None, SourceFile(rel), [Problem(rel, None, "", f"not UTF-8 text ({err.reason})")]
+        text = reading.read_text(path)
+    except reading.Unreadable as err:
+        return None, SourceFile(rel), [Problem(rel, None, "", str(err))]
     source = SourceFile(rel, text)
     try:
-        return tomllib.loads(text), source, []
+        return reading.parse_toml(text), source, []
+    except reading.Unreadable as err:
+        return None, source, [Problem(rel, None, "", str(err))]
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         line = int(match.group(1)) if match else None
         return None, source, [Problem(rel, line, "", f"invalid TOML: {message}")]
+
+
+def _files(root: Path, pattern: str) -> tuple[list[Path], list[Problem]]:
+    """The files a LAYOUT pattern names (each checked when read), or the problem with its folder."""
+    folder, _, name = pattern.rpartition("/")
+    if "*" not in name:
+        return ([root / pattern] if os.path.lexists(root / pattern) else []), []
+    try:
+        return reading.list_folder(root / folder, name.removeprefix("*")), []
+    except reading.Unreadable as err:
+        return [], [Problem(folder + "/", None, "(folder)", f"{err}, so its {name} files cannot be read")]
 
 
 def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator, list[Problem]]:
@@ -148,7 +161,11 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
         parts[_collection(kind)][item_id] = obj
 
     for kind, pattern, required in LAYOUT:
-        files = sorted(root.glob(pattern))
+        files, unlisted = _files(root, pattern)
+        problems += unlisted
+        if unlisted:
+            broken.add(kind)
+            continue
         if required and not files:
             problems.append(Problem(pattern, None, "", f"missing {kind} file"))
             broken.add(kind)

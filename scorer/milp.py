@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pulp
 
 from .compiled import MILP_TOLERANCE, SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile
-from .errors import AccordError
+from .errors import UndefinedObjective
 from .limits import Limits, Objective, Requirement, resolve_limits, requirements
 from .models import Venue
 
@@ -194,9 +194,8 @@ def floor_variable(form: Formulation, countries: Iterable[str], name: str) -> pu
     everyone = {a for c in countries for names in actors[c].values() for a in names}
     absent = sorted(a for a in everyone if a not in form.profiles)
     if absent:
-        raise AccordError(f"the worst gain among ratifying actors is undefined: {', '.join(absent)} "
-                          f"absent in scenario '{form.model.scenario.id}' (the welfare and support objectives "
-                          "do not need it)")
+        raise UndefinedObjective(f"the worst gain among ratifying actors is undefined: {', '.join(absent)} "
+                                 f"absent in scenario '{form.model.scenario.id}'")
     high = max((form.bounds[a][1] for a in everyone), default=0.0)
     floor = form.prob.add_variable(name, upBound=high)
     for c in countries:

@@ -7,15 +7,20 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Range = tuple[float, float]
+# Numbers are finite (allow_inf_nan=False below), never a boolean (Strict: `true` is not 1.0) and,
+# for judgments, at most MAX_MAGNITUDE in size, so no product of them overflows to infinity.
+MAX_MAGNITUDE = 1e6
+Real = Annotated[float, Strict(), Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+Count = Annotated[int, Strict()]
+Unit = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+Range = tuple[Real, Real]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Venue(str, Enum):
@@ -50,9 +55,17 @@ class Document(Model):
     file: str = Field(description="File name of the source text, as in the sources folder.")
     author: str
     title: str
-    year: int
+    year: Count
     kind: Literal["chapter", "working_paper", "policy_brief", "thesis", "paper", "book", "report"]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+    @field_validator("file")
+    @classmethod
+    def _inside_sources(cls, file: str) -> str:
+        parts = file.replace("\\", "/").split("/")
+        if not file or file.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts:
+            raise ValueError("must be a path inside the sources folder (relative, without '..')")
+        return file
 
 
 class Evidence(Model):
@@ -60,7 +73,7 @@ class Evidence(Model):
 
     id: Id
     document: Id | None = None
-    line: Annotated[int, Field(ge=1)] | None = None
+    line: Annotated[Count, Field(ge=1)] | None = None
     anchor: str | None = None
     external: str | None = Field(None, description="Reference of a public source outside the registry.")
     note: str = Field(min_length=10, description="What the passage establishes, in our own words.")
@@ -167,7 +180,7 @@ class StakeholderKind(str, Enum):
 class Concern(Model):
     """How much a stakeholder cares about one dimension, and how it values each level."""
 
-    salience: Annotated[float, Field(ge=0.0)]
+    salience: Annotated[Real, Field(ge=0.0)]
     salience_range: Range | None = Field(None, description="Plausible low-high reading (a judgment).")
     preferred: Id | None = Field(None, description="Ideal level; value falls linearly with distance.")
     values: dict[Id, Unit] | None = Field(None, description="Explicit value per level in [0, 1].")
@@ -194,10 +207,10 @@ class Stakeholder(Model):
     name: str
     country: Id
     kind: StakeholderKind
-    influence: Annotated[float, Field(gt=0.0)]
+    influence: Annotated[Real, Field(gt=0.0)]
     influence_evidence: list[Id] = []
     chambers: list[Id] = Field([], description="Chambers a legislative bloc sits in.")
-    reservation: float = Field(
+    reservation: Real = Field(
         0.0, description="How much better than the status quo a package must be for acceptance."
     )
     reservation_range: Range | None = None
@@ -272,7 +285,7 @@ class Institutions(Model):
 
 class SalienceShift(Model):
     dimension: Id
-    multiplier: Annotated[float, Field(ge=0.0)]
+    multiplier: Annotated[Real, Field(ge=0.0)]
     multiplier_range: Range | None = None
     stakeholders: list[Id] = Field([], description="Only these stakeholders; empty means all.")
     evidence: list[Id] = []
@@ -285,7 +298,7 @@ class SalienceShift(Model):
 
 class ReservationShift(Model):
     stakeholder: Id
-    reservation: float
+    reservation: Real
     reservation_range: Range | None = None
     evidence: list[Id] = []
 
@@ -306,7 +319,7 @@ class Scenario(Model):
 
     id: Id
     label: str
-    year: int
+    year: Count
     description: str = ""
     salience: list[SalienceShift] = []
     reservation: list[ReservationShift] = []
@@ -344,10 +357,18 @@ class Proposal(Model):
     sponsor: Id
     date: dt.date
     summary: str
-    countries: list[Id] = Field(["us", "mx"], description="Countries that must ratify it.")
+    countries: list[Id] = Field(["us", "mx"], min_length=1, description="Countries that must ratify it.")
     evidence: list[Id] = []
     pillars: list[Pillar] = []
     note: str = ""
+
+    @field_validator("countries")
+    @classmethod
+    def _distinct_countries(cls, countries: list[str]) -> list[str]:
+        dupes = sorted({c for c in countries if countries.count(c) > 1})
+        if dupes:
+            raise ValueError(f"each country must ratify once; listed more than once: {', '.join(dupes)}")
+        return countries
 
     def provisions(self) -> dict[str, str]:
         """Dimension id -> level for every dimension the proposal sets."""
@@ -361,14 +382,14 @@ class TableRow(Model):
     """One printed row: counts by rank, the row's total mentions and weighted index, as printed."""
 
     label: str = Field(description="The printed row label, footnote markers dropped.")
-    line: Annotated[int, Field(ge=1)] = Field(description="Line of the row in the source text.")
-    cells: list[Annotated[int, Field(ge=0)] | None] = Field(
+    line: Annotated[Count, Field(ge=1)] = Field(description="Line of the row in the source text.")
+    cells: list[Annotated[Count, Field(ge=0)] | None] = Field(
         description='Counts by rank (first, second, third) as printed; a blank cell is written "" '
         "(TOML has no null), read as None, and counts as 0 in the arithmetic.",
         json_schema_extra={"items": {"anyOf": [{"type": "integer", "minimum": 0}, {"const": ""}]}},
     )
-    total: int | None = Field(None, description="The printed total mentions; None = not printed.")
-    index: int | None = Field(None, description="The printed weighted index; None = not printed.")
+    total: Count | None = Field(None, description="The printed total mentions; None = not printed.")
+    index: Count | None = Field(None, description="The printed weighted index; None = not printed.")
     subtotal_of: list[str] = Field(
         [], description="For a printed subtotal row: labels of the rows it sums (rows that are not subtotals)."
     )
@@ -390,11 +411,11 @@ class InterviewTable(Model):
     id: Id
     title: str
     document: Id
-    line: Annotated[int, Field(ge=1)] = Field(description="Line of the table's title in the source text.")
+    line: Annotated[Count, Field(ge=1)] = Field(description="Line of the table's title in the source text.")
     columns: list[str] = Field(description="Headings of the rank columns, first rank first, as printed.")
     total_column: str = Field("Total Mentions", description="Heading of the total-mentions column.")
     index_column: str = Field("Weighted Index", description="Heading of the weighted-index column.")
-    weights: list[int] = Field([3, 2, 1], description="Index weight of each rank column.")
+    weights: list[Count] = Field([3, 2, 1], description="Index weight of each rank column.")
     rows: list[TableRow]
     total: TableRow | None = Field(None, description="The printed column-total row (sums the leaf rows).")
     evidence: list[Id] = []

@@ -9,12 +9,15 @@ import csv
 import html
 import io
 import json
+import math
 import os
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from tabulate import tabulate
+
+from . import escaping
+from .writing import write_text
 
 FORMATS = ("terminal", "markdown", "csv", "json", "html", "latex")
 
@@ -79,8 +82,20 @@ def _display_rows(table: Table) -> list[list]:
     return [[_cell(v) for v in row] for row in table.rows]
 
 
+def _finite(value: object) -> object:
+    """`value` with every NaN or infinity replaced by None: JSON has no token for them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def to_json(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """Strict JSON (a non-finite number is written as null, never NaN or Infinity)."""
+    return json.dumps(_finite(value), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
 
 
 TERMINAL_WRAP = 100  # wrap long text cells in terminal tables at this many characters
@@ -109,6 +124,31 @@ def _csv(tables: list[Table]) -> str:
         writer.writerow(t.headers)
         writer.writerows([["" if v is None else str(v) if isinstance(v, Gain) else v for v in row] for row in t.rows])
     return buf.getvalue()
+
+
+def _latex_row(cells: list) -> str:
+    return " & ".join(escaping.latex(str(_cell(c))) for c in cells) + r" \\"
+
+
+def _latex(tables: list[Table]) -> str:
+    """booktabs tables with every string (title, headers, cells, notes) escaped for LaTeX."""
+    parts = []
+    for t in tables:
+        block = [f"% {escaping.latex(t.title)}"] if t.title else []
+        block += [f"\\begin{{tabular}}{{{'l' * len(t.headers)}}}", r"\toprule", _latex_row(t.headers), r"\midrule",
+                  *(_latex_row(r) for r in t.rows), r"\bottomrule", r"\end{tabular}"]
+        block += [""] + [escaping.latex(n) for n in t.notes] if t.notes else []
+        parts.append("\n".join(block))
+    return "\n\n".join(parts) + "\n"
+
+
+def _escaped(table: Table, cell: Callable[[str], str], text: Callable[[str], str] | None = None) -> Table:
+    """A copy of `table` with `cell` applied to its headers and text cells and `text` (default:
+    `cell`) to its title and notes; numbers and gains are accord's own and stay as they are."""
+    text = text or cell
+    return replace(table, title=text(table.title), headers=[cell(str(h)) for h in table.headers],
+                   rows=[[cell(v) if isinstance(v, str) else v for v in row] for row in table.rows],
+                   notes=[text(n) for n in table.notes])
 
 
 def _heat_colour(value: float, low: float, high: float) -> str:
@@ -159,9 +199,10 @@ def _html(tables: list[Table], title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord") -> str:
+def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord", raw: bool = False) -> str:
     """The result as text in `fmt` (one of FORMATS). JSON is the report's own object, else a
-    table's payload, else the payloads of several tables keyed by table key."""
+    table's payload, else the payloads of several tables keyed by table key. Study text is escaped
+    for the format (see `escaping`); `raw` leaves CSV cells that look like formulas as they are."""
     if isinstance(result, Report):
         if fmt == "json":
             return to_json(result.data)
@@ -172,27 +213,19 @@ def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord"
             return to_json(tables[0].payload())
         return to_json({t.key: t.payload() for t in tables})
     if fmt == "terminal":
-        return _text(tables, "simple", "", wrap=TERMINAL_WRAP)
+        return _text([_escaped(t, escaping.terminal) for t in tables], "simple", "", wrap=TERMINAL_WRAP)
     if fmt == "markdown":
-        return _text(tables, "pipe", "### ")
+        return _text([_escaped(t, escaping.markdown_cell, escaping.one_line) for t in tables], "pipe", "### ")
     if fmt == "csv":
-        return _csv(tables)
+        return _csv(tables if raw else [_escaped(t, escaping.csv_cell, str) for t in tables])
     if fmt == "html":
         return _html(tables, title)
     if fmt == "latex":
-        return _text(tables, "latex_booktabs", "% ")
+        return _latex(tables)
     raise ValueError(f"unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never half."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` so that readers see the old file or the whole new one, never half
+    (special files such as /dev/stdout are written directly; see `writing`)."""
+    write_text(path, text)

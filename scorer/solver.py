@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import pulp
 
 from .compiled import MILP_FEASIBILITY, MILP_GAP
 from .errors import AccordError
+from .solver_runs import contained
 
 # HiGHS first: in bench/optimize.py it proved the optima faster than CBC on the shipped case and on
 # generated studies (it runs in-process; CBC is a subprocess reading an MPS file). CBC is the fallback.
@@ -98,19 +98,14 @@ def stdout_guarded() -> Iterator[None]:
         os.close(null)
 
 
-def _in_folder(solver, folder: str):
-    solver.tmpDir = folder  # where PuLP's command-line solvers write their .mps and .sol files
-    return solver
-
-
 def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
     """Solve the programme as it stands with the named solver (never PuLP's default)."""
     start = time.perf_counter()
-    # PuLP leaves a command-line solver's scratch files behind when it raises (below): they go in a
-    # folder of ours, removed whatever happens.
-    with stdout_guarded(), tempfile.TemporaryDirectory(prefix="accord-solve-") as scratch:
+    # PuLP leaves a command-line solver's scratch files behind when it raises (below), and Ctrl-C
+    # would leave CBC running: the run is contained, its files in a folder removed at the end.
+    with stdout_guarded(), contained() as private:
         try:
-            prob.solve(_in_folder(_solver(solver, time_limit), scratch))
+            prob.solve(private(_solver(solver, time_limit)))
         except pulp.PulpSolverError:
             if solver != "cbc":
                 raise
@@ -118,7 +113,7 @@ def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
             # tightening alone proves the programme infeasible, which PuLP reports as an error.
             # With preprocessing it writes one: its verdict is taken (a package it returns is
             # verified by the scoring code like any other; a second error is raised).
-            prob.solve(_in_folder(_solver(solver, time_limit, preprocess=True), scratch))
+            prob.solve(private(_solver(solver, time_limit, preprocess=True)))
     seconds = time.perf_counter() - start
     sol = prob.sol_status
     if sol == pulp.LpSolutionOptimal:

@@ -1,15 +1,18 @@
 """Checks of a study's citations against the source texts: each document's SHA-256 and each
-anchor phrase at its cited line (within two lines either side)."""
+anchor phrase at its cited line (within two lines either side). A source text is read only when
+it resolves inside the sources folder and is a regular file of at most MAX_SOURCE_BYTES."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 from .errors import Problem
 from .loading import Locator
 from .models import Study
+from .reading import MAX_SOURCE_BYTES, Unreadable, read_bytes
 
 LINE_SLACK = 2
 
@@ -22,12 +25,21 @@ def check_sources(study: Study, locator: Locator, sources: Path) -> list[Problem
     """Problems with the registry's hashes and the evidence anchors, read from `sources`."""
     problems: list[Problem] = []
     texts: dict[str, list[str]] = {}
+    folder = sources.resolve()
     for doc in study.documents.values():
         path = sources / doc.file
-        if not path.is_file():
+        if not path.resolve().is_relative_to(folder):
+            problems.append(locator.problem("document", doc.id, ("file",),
+                                            f"{doc.file!r} resolves outside the sources folder {sources}"))
+            continue
+        if not os.path.lexists(path):
             problems.append(locator.problem("document", doc.id, ("file",), f"source text not found at {path}"))
             continue
-        data = path.read_bytes()
+        try:
+            data = read_bytes(path, MAX_SOURCE_BYTES)
+        except Unreadable as err:
+            problems.append(locator.problem("document", doc.id, ("file",), f"source text at {path}: {err}"))
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != doc.sha256:
             problems.append(locator.problem("document", doc.id, ("sha256",),
