@@ -9,8 +9,22 @@ import typer
 
 from scorer.errors import AccordError, StudyError
 
-from . import optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
+from . import diff_commands, optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
 from .app import app
+
+
+def readable_metavars(command) -> None:
+    """Name every argument and option value in help by what it is (PROPOSAL, not `<str>`):
+    arguments by their name in capitals, options without a metavar by their type."""
+    for param in command.params:
+        if param.param_type_name == "argument":
+            param.metavar = param.metavar or param.name.upper()
+            # Typer >= 0.16 adds the Python type after the name (`PROPOSAL <str>`): the name says it.
+            param.display_type_rich = lambda ctx=None: None
+        elif param.metavar is None and param.param_type_name == "option" and not getattr(param, "is_flag", False):
+            param.metavar = param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        app(args=[a for a in args if a != "--debug"], prog_name="accord")
+        command = typer.main.get_command(app)
+        readable_metavars(command)
+        command(args=[a for a in args if a != "--debug"], prog_name="accord")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
     except StudyError as err:

@@ -12,7 +12,7 @@ from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, emit, given, viewed
 
 if TYPE_CHECKING:  # the optimiser imports PuLP
     from scorer.models import Study
@@ -52,6 +52,7 @@ def _limits(study: Study, countries: str, fix: list[str] | None, forbid: list[st
 
 
 @app.command()
+@viewed(filters=True)
 def optimize(
     objective: Annotated[str, typer.Option(
         "--objective", metavar="OBJECTIVE",
@@ -83,22 +84,32 @@ def optimize(
         from scorer.robust_optimize import robust_optimize, robust_search_report  # noqa: PLC0415
 
         found = robust_optimize(s, sc, robust, opt.parse_objective(objective), limits, solver, time_limit)
-        emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
+        emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})",
+             study=s, scenario=sc)
         if found.robust is None:
             raise typer.Exit(1)
         return
     result = opt.optimize(s, sc, opt.parse_objective(objective), limits, top, solver, time_limit)
-    emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
+    emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})", study=s, scenario=sc)
     if not result.packages:
         raise typer.Exit(1)
 
 
 @app.command()
+@viewed(filters=True)
 def unlock(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
     cost: Annotated[str, typer.Option(
         "--cost", metavar="COST",
-        help="count (fewest changed dimensions) or sponsor (smallest loss of value for the sponsor).")] = "count",
+        help="count (fewest changed dimensions) or sponsor (smallest loss of value for the sponsor; the default "
+        "with --by or --sponsor).")] = "count",
+    by: Annotated[Optional[str], typer.Option(
+        "--by", metavar="COUNTRY", show_default=False,
+        help="Ask what this country would concede: its head of government (the actor its executive venue "
+        "requires) stands in for the sponsor, without editing the proposal.")] = None,
+    sponsor: Annotated[Optional[str], typer.Option(
+        "--sponsor", metavar="ID", show_default=False,
+        help="Count this stakeholder's loss instead of the proposal's sponsor's.")] = None,
     for_: Annotated[Optional[list[str]], typer.Option(
         "--for", metavar="ACTOR", show_default=False,
         help="Win these stakeholders' acceptance instead of ratification; repeat or comma-separate.")] = None,
@@ -106,22 +117,35 @@ def unlock(
         "--concessions-only", help="Only move levels back toward the status quo.")] = False,
     top: Annotated[int, typer.Option("--top", metavar="K", help="How many alternatives to show.", min=1)] = 3,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
-    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+    scenario: ScenariosOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
     """The smallest changes that make a proposal ratify (or win --for stakeholders), with what each
-    alternative wins and loses; when nothing can, who cannot be satisfied and why (exit code 1)."""
+    alternative wins and loses and each country's ratifying coalition gain or loss; when nothing
+    can, who cannot be satisfied and why (exit code 1). Several scenarios (--scenario all): the
+    cheapest alternative in each, side by side."""
+    from scorer import concessions, sweeps  # noqa: PLC0415
     from scorer.optimize_reports import unlock_report  # noqa: PLC0415
     from scorer.unlock import unlock as find_unlock  # noqa: PLC0415  (PuLP loads only for this command)
 
     s = load_study(study)
-    sc = resolve_scenario(s, scenario)
-    result = find_unlock(s, sc, proposal, cost, _split(for_), concessions_only, top, solver, time_limit)
-    emit(unlock_report(s, result), fmt, output, title=f"accord unlock {proposal} ({sc.id})")
-    if result.status != "already" and not result.alternatives:
+    scs = sweeps.scenarios(s, scenario)
+    payer = concessions.sponsor_for(s, by, sponsor)
+    if payer is not None and not given("cost"):
+        cost = "sponsor"
+    results = {sc.id: find_unlock(s, sc, proposal, cost, _split(for_), concessions_only, top, solver, time_limit,
+                                  sponsor=payer) for sc in scs}
+    if len(scs) > 1:
+        emit(sweeps.unlock_sweep(s, results), fmt, output, title=f"accord unlock {proposal}", study=s, scenario=scs)
+    else:
+        result = results[scs[0].id]
+        report = concessions.with_country_gains(s, result, unlock_report(s, result), by)
+        emit(report, fmt, output, title=f"accord unlock {proposal} ({scs[0].id})", study=s, scenario=scs[0])
+    if any(r.status != "already" and not r.alternatives for r in results.values()):
         raise typer.Exit(1)
 
 
 @app.command()
+@viewed(filters=True)
 def frontier(
     fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
     countries: CountriesOpt = "us,mx",
@@ -136,6 +160,6 @@ def frontier(
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     result = find_frontier(s, sc, _limits(s, countries, fix, forbid, venue), solver, time_limit)
-    emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")
+    emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})", study=s, scenario=sc)
     if not result.points:
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition
 from .scoring import Package, profiles, resolve_proposal, salience_multipliers, status_quo
 
@@ -30,7 +31,7 @@ class Contribution:
 
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(Tabular):
     proposal: str
     stakeholder: str
     scenario: str
@@ -84,7 +85,7 @@ def parse_levels(study: Study, items: Iterable[str], flag: str) -> tuple[tuple[s
 
 
 @dataclass(frozen=True)
-class WhatIf:
+class WhatIf(Tabular):
     proposal: str
     changes: dict[str, tuple[str, str]]  # dimension -> (original level, new level)
     before: Coalition

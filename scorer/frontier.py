@@ -32,6 +32,7 @@ import pulp
 
 from .errors import AccordError
 from .models import Scenario, Study
+from .notebook import Tabular
 from .optimize import Limits, default_solver, floor_variable, formulate, run, verify
 from .ratification import Coalition, coalition, country_gain
 from .scoring import Package
@@ -65,7 +66,7 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class Frontier:
+class Frontier(Tabular):
     scenario: str
     countries: tuple[str, str]
     solver: str

@@ -45,6 +45,7 @@ import pulp
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Study, Scenario, Venue
+from .notebook import Tabular
 from .ratification import (SEAT_EPSILON, Coalition, coalition, country_gain, majority_party, seat_shares,
                            venue_needed)
 from .scoring import Package, Profile, profiles, status_quo
@@ -565,7 +566,7 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
-class Search:
+class Search(Tabular):
     scenario: str
     objective: Objective
     limits: Limits

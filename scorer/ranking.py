@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import aggregation
 from .errors import AccordError
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition, country_gain
 from .scoring import resolve_proposal
 
@@ -20,7 +21,7 @@ DEFAULT_METHOD = "support"
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(Tabular):
     """A proposal's coalition in one scenario, the unit every report starts from."""
 
     proposal: str
@@ -80,6 +81,10 @@ class RankRow:
     assessment: Assessment
 
 
+class Ranking(Tabular, list):
+    """RankRows, best first (a list that notebooks show as a table)."""
+
+
 def rank(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
          ignore_ratification: bool = False) -> list[RankRow]:
     """Proposals best first: ratified before unratified (unless ignored), then by score, then id."""
@@ -88,4 +93,4 @@ def rank(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     keyed = [((a.coalition.ratified or ignore_ratification), s, a) for a, s in zip(assessments, score)]
     keyed.sort(key=lambda k: (not k[0], -round(k[1], 12), k[2].proposal))
     ranks = aggregation.ranks([(1e6 if ok else 0.0) + round(s, 12) for ok, s, _ in keyed])
-    return [RankRow(r, a.proposal, s, a.coalition.ratified, a) for r, (_, s, a) in zip(ranks, keyed)]
+    return Ranking(RankRow(r, a.proposal, s, a.coalition.ratified, a) for r, (_, s, a) in zip(ranks, keyed))

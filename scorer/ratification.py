@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import Scenario, Study, Venue
+from .notebook import Tabular
 from .scoring import Package, Stance, stances
 
 SEAT_EPSILON = 1e-9
@@ -114,7 +115,7 @@ def ratified(study: Study, scenario: Scenario, package: Package, countries: Iter
 
 
 @dataclass(frozen=True)
-class Coalition:
+class Coalition(Tabular):
     """Everything `coalition` reports about one package in one scenario."""
 
     scenario: str

@@ -33,6 +33,7 @@ import numpy as np
 from .errors import AccordError
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment, judgments
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
 from .ratification import SEAT_EPSILON, majority_party, required_actors, seat_shares, venue_needed
 from .render import Report, Table
@@ -392,7 +393,7 @@ class Odds:
 
 
 @dataclass(frozen=True)
-class Robustness:
+class Robustness(Tabular):
     scenario: str
     method: str
     samples: int

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from .judgments import DOMAIN, Judgment, judgments
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified
 from .render import Report, Table
 from .scoring import Package, Profile, profiles, resolve_proposal, salience_multipliers, status_quo
@@ -104,7 +105,7 @@ class Stability:
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(Tabular):
     proposal: str
     scenario: str
     ratified: bool
