@@ -1,7 +1,8 @@
 """Fitting a table to a terminal width: text cells wrap inside their column; a table too wide
-even so is split into blocks of columns, each repeating the key column (the first) so every row
-stays readable; a column that cannot fit beside the key even at its narrowest is cut with an
-ellipsis. Every cell's text is kept except in that last case (`--wide` prints the table whole).
+even so is split into blocks of columns, each repeating the key column (the first, and the
+second too when the first is a rank) so every row stays readable; a column that cannot fit
+beside the key even at its narrowest is cut with an ellipsis. Every cell's text is kept except in
+that last case (`--wide` prints the table whole).
 
 Widths count characters (the tables' marks ✓ ✗ → are one column wide)."""
 
@@ -26,6 +27,7 @@ class Block:
     columns: tuple[int, ...]
     widths: tuple[int, ...]
     cut: tuple[int, ...] = ()  # columns drawn narrower than their narrowest: cut, not wrapped
+    keys: int = 0  # how many of the columns are the key, repeated in every block
 
 
 def _width(text: str) -> int:
@@ -109,7 +111,8 @@ def plan(headers: list[str], rows: list[list[str]], width: int) -> list[Block]:
     n = len(headers)
     columns = [[row[j] for row in rows] for j in range(n)]
     natural = [max([_width(headers[j]) + HEADER_PAD] + [_width(c) for c in columns[j]]) for j in range(n)]
-    floor = [_floor(headers[j], columns[j]) for j in range(n)]
+    whole = [_floor(headers[j], columns[j]) for j in range(n)]
+    floor = list(whole)
     pieces = [_floor(headers[j], columns[j], pieces=True) for j in range(n)]
     room = width - GAP * (n - 1)
     while sum(floor) > room and any(p < f for p, f in zip(pieces, floor)):
@@ -118,26 +121,30 @@ def plan(headers: list[str], rows: list[list[str]], width: int) -> list[Block]:
         floor[j] = pieces[j]
     if n <= 1 or sum(floor) <= room:
         return [Block(tuple(range(n)), tuple(_shrink(natural, floor, width)))]
-    key_floor = min(floor[0], max(width // 3, 1))
+    # The key: the first column, and the second too when the first is only numbers (a rank).
+    keys = [0, 1] if n > 2 and all(_is_number(c) for c in columns[0]) else [0]
+    key_floors = [whole[k] for k in keys]  # ids kept whole while the key takes at most two thirds of the width
+    if sum(key_floors) + GAP * len(keys) > width * 2 // 3:
+        key_floors = [min(f, max(width // (2 * len(keys)), 1)) for f in key_floors]
+    key_room = sum(key_floors) + GAP * len(keys)
     blocks, current = [], []
-    for j in range(1, n):
-        trial = [0, *current, j]
-        if current and key_floor + sum(floor[i] for i in trial[1:]) + GAP * (len(trial) - 1) > width:
+    for j in range(len(keys), n):
+        if current and key_room + sum(floor[i] for i in [*current, j]) + GAP * len(current) > width:
             blocks.append(current)
             current = []
         current.append(j)
     blocks.append(current)
     out = []
     for block in blocks:
-        cols = [0, *block]
-        floors = [key_floor] + [floor[j] for j in block]
+        cols = [*keys, *block]
+        floors = key_floors + [floor[j] for j in block]
         widths = _shrink([natural[j] for j in cols], floors, width)
         over = sum(widths) + GAP * (len(widths) - 1) - width
         cut_here: tuple[int, ...] = ()
         if over > 0:  # one column too wide beside the key even at its narrowest: it is cut
             widths[-1] = max(widths[-1] - over, 1)
             cut_here = (cols[-1],)
-        out.append(Block(tuple(cols), tuple(widths), cut_here))
+        out.append(Block(tuple(cols), tuple(widths), cut_here, len(keys)))
     return out
 
 

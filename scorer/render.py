@@ -96,8 +96,9 @@ def _grid(t: Table, tablefmt: str, width: int | None) -> str:
     parts = []
     for i, block in enumerate(blocks):
         heads, body = fit.layout(headers, rows, block)
-        label = [f"[columns {block.columns[1] + 1}-{block.columns[-1] + 1} of {len(headers)}, "
-                 f"with {headers[0] or 'column 1'}]"] if len(blocks) > 1 else []
+        keys = ", ".join(headers[j] or f"column {j + 1}" for j in block.columns[:block.keys])
+        label = [f"[columns {block.columns[block.keys] + 1}-{block.columns[-1] + 1} of {len(headers)}, "
+                 f"with {keys}]"] if len(blocks) > 1 else []
         parts.append("\n".join(label + [tabulate(body, headers=heads, tablefmt=tablefmt, disable_numparse=True)]))
     return "\n\n".join(parts)
 
