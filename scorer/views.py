@@ -2,10 +2,10 @@
 stakeholders or countries (`--proposals`, `--stakeholders`, `--country`), to one of a report's
 tables (`--table`), to some columns (`--columns`).
 
-A filter drops every row whose proposal, stakeholder, id, blocker or country cell names an item
-left out, every column headed by such an item (the matrix's proposal columns), and in the JSON
-every record, and every mapping entry, keyed by one. Tables are re-titled with the study and
-scenario they come from."""
+A filter drops every row whose proposal, stakeholder, id, blocker, country or chamber cell names
+an item left out (a chamber counts as its country's), every column headed by such an item (the
+matrix's proposal columns), and in the JSON every record, and every mapping entry, keyed by one.
+Tables are re-titled with the study and scenario they come from."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .models import Study
 from .records import columns as record_columns, keys, records
 from .render import Report, Table
 
-KEY_COLUMNS = ("proposal", "stakeholder", "id", "blocker", "country")
+KEY_COLUMNS = ("proposal", "stakeholder", "id", "blocker", "country", "chamber")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Selection:
     stakeholders: frozenset[str] | None
     countries: frozenset[str] | None
     known: dict[str, frozenset[str]]
+    chamber_country: dict[str, str]
 
     @property
     def empty(self) -> bool:
@@ -41,6 +42,8 @@ class Selection:
                            ("countries", self.countries)):
             if kept is not None and item in self.known[kind] and item not in kept:
                 return False
+        if self.countries is not None and item in self.chamber_country:
+            return self.chamber_country[item] in self.countries
         return True
 
 
@@ -67,7 +70,8 @@ def selection(study: Study, proposals: Iterable[str] | None = None, stakeholders
         picked_stakeholders = frozenset(of_country if picked_stakeholders is None else picked_stakeholders & of_country)
     return Selection(_ids("--proposals", proposals, study.proposals), picked_stakeholders, picked_countries,
                      {"proposals": frozenset(study.proposals), "stakeholders": frozenset(study.stakeholders),
-                      "countries": frozenset(known_countries)})
+                      "countries": frozenset(known_countries)},
+                     {c: x.country for c, x in study.institutions.chambers.items()})
 
 
 def _drop_columns(t: Table, keep: list[int]) -> Table:
