@@ -14,13 +14,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from scorer import views
-from scorer.errors import AccordError
 from scorer.render import MACHINE_FORMATS, Report, Table, render, write_atomic
+
+if TYPE_CHECKING:
+    from scorer.models import Scenario, Study
 
 
 class Format(str, Enum):
@@ -168,34 +170,46 @@ def _format(fmt: Format, output: Path | None) -> Format:
     return fmt
 
 
-def context_label(study: object = None, scenario: object = None) -> str:
+def context_label(study: Study | None = None, scenario: Scenario | list[Scenario] | None = None) -> str:
     """'study NAME; scenario ID' for the tables' titles (--study as given, when given)."""
     parts = []
     if study is not None:
         given_as = _VIEW.get().study
         parts.append(f"study {study.manifest.name}" + (f" ({given_as})" if given_as else ""))
     if scenario is not None:
-        ids = [scenario] if isinstance(scenario, str) else [getattr(s, "id", s) for s in scenario] \
-            if isinstance(scenario, (list, tuple)) else [scenario.id]
+        ids = [s.id for s in scenario] if isinstance(scenario, list) else [scenario.id]
         parts.append(("scenarios " if len(ids) > 1 else "scenario ") + ", ".join(ids))
     return "; ".join(parts)
 
 
-def emit(result: Table | list[Table] | Report, fmt: Format, output: Path | None, title: str = "accord",
-         study: object = None, scenario: object = None) -> None:
-    """Narrow the result as the view options say, render it and print it, or write it atomically
-    to `output` (one file per table in a folder, for csv and jsonl)."""
-    view = _VIEW.get()
-    fmt = _format(fmt, output)
+Result = Table | list[Table] | Report
+
+
+def _narrowed(result: Result, view: View, study: Study | None) -> Result:
+    """The result cut as --proposals/--stakeholders/--country, --table and --columns say."""
     if study is not None:
         result = views.narrow(result, views.selection(study, view.proposals, view.stakeholders, view.countries))
-    elif view.proposals or view.stakeholders or view.countries:
-        raise AccordError("--proposals, --stakeholders and --country need a command that reads a study")
     if view.table:
         result = views.pick_table(result, view.table)
     if view.columns:
-        result = views.pick_columns(views.tables_of(result), list(view.columns))
-        result = result[0] if len(result) == 1 else result
+        picked = views.pick_columns(views.tables_of(result), list(view.columns))
+        result = picked[0] if len(picked) == 1 else picked
+    return result
+
+
+def _write(path: Path, text: str) -> None:
+    write_atomic(path, text)
+    typer.echo(f"wrote {path}", err=True)
+
+
+def emit(result: Result, fmt: Format, output: Path | None, title: str = "accord", study: Study | None = None,
+         scenario: Scenario | list[Scenario] | None = None) -> None:
+    """Narrow the result as the view options say, render it and print it, or write it atomically
+    to `output` (into a folder, one file per table, for csv and jsonl). `study` and `scenario`
+    are named in the titles."""
+    view = _VIEW.get()
+    fmt = _format(fmt, output)
+    result = _narrowed(result, view, study)
     label = context_label(study, scenario)
     if label and fmt is not Format.json and fmt.value not in MACHINE_FORMATS:
         titled = views.titled(views.tables_of(result), label)
@@ -205,25 +219,18 @@ def emit(result: Table | list[Table] | Report, fmt: Format, output: Path | None,
     if fmt.value in MACHINE_FORMATS and len(tables) > 1:
         if output is not None and (output.is_dir() or not output.suffix):
             for t in tables:
-                write_atomic(output / f"{t.key}.{fmt.value}", render(t, fmt.value))
-            typer.echo(f"wrote {len(tables)} {fmt.value} files to {output}: "
-                       f"{', '.join(t.key + '.' + fmt.value for t in tables)}", err=True)
+                _write(output / f"{t.key}.{fmt.value}", render(t, fmt.value))
             return
-        others = ", ".join(t.key for t in tables[1:])
         if sys.stderr.isatty():  # a person is watching; scripts get the first table quietly
-            typer.echo(f"note: {fmt.value} holds one table; this is '{tables[0].key}' (the others: {others}; "
-                       f"--table NAME picks one, -o DIR writes each)", err=True)
+            typer.echo(f"note: {fmt.value} holds one table; this is '{tables[0].key}' (the others: "
+                       f"{', '.join(t.key for t in tables[1:])}; --table NAME picks one, -o DIR writes each)", err=True)
         result = tables[0]
     width = None if view.wide or output is not None else terminal_width()
     text = render(result, fmt.value, title, width)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        if output.is_dir():
-            key = tables[0].key
-            output = output / f"{key}.{fmt.value}"
-        write_atomic(output, text)
-        typer.echo(f"wrote {output}", err=True)
+        _write(output / f"{tables[0].key}.{fmt.value}" if output.is_dir() else output, text)
 
 
 @contextmanager

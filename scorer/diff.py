@@ -33,9 +33,9 @@ MAX_ATTRIBUTED = 60  # differing judgments tried one by one against each changed
 VERDICT_KEYS = ("ratified", "accepts", "rank", "venue", "status", "passed", "pivotal", "reaches_floor")
 
 
-def numbers(study: Study, scenario: Scenario) -> dict[str, float]:
-    """Every judged number of the study in `scenario`, by the id `whatif --judge` takes, and every
-    proposal's level (as its index among the dimension's levels)."""
+def numbers(study: Study, scenario: Scenario) -> dict[str, float | str]:
+    """Every judged number of the study in `scenario`, by the id `whatif --judge` takes (values of
+    every level, ranged or not), and every proposal's level id on every dimension."""
     out = {j.id: j.point for j in judgments(study, scenario)}
     for sh in study.stakeholders.values():
         for d, c in sh.concerns.items():
