@@ -20,17 +20,17 @@ EMPTY = ("", "-")  # display cells that mean "nothing here"
 
 def snake(header: object) -> str:
     """'venue and result by country' -> 'venue_and_result_by_country'."""
-    text = re.sub(r"[^0-9a-zA-Z]+", "_", str(header).replace("%", " pct ")).strip("_").lower()
-    return text or "label"
+    return re.sub(r"[^0-9a-zA-Z]+", "_", str(header).replace("%", " pct ")).strip("_").lower()
 
 
 def keys(headers: list) -> list[str]:
-    """Unique snake_case keys; a repeated header takes the key before it as prefix ('rank_1_calc')."""
+    """Unique snake_case keys: an empty header is named by its position ('column_1'); a header
+    that repeats takes the key before it as prefix ('rank_1_calc')."""
+    names = [snake(h) or f"column_{j + 1}" for j, h in enumerate(headers)]
     out: list[str] = []
-    for h in headers:
-        key = snake(h)
-        if key in out:
-            key = f"{out[-1]}_{key}" if out else key
+    for j, key in enumerate(names):
+        if names.count(key) > 1 and j:
+            key = f"{out[-1]}_{key}"
         while key in out:
             key += "_2"
         out.append(key)
