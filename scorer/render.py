@@ -97,8 +97,8 @@ def _grid(t: Table, tablefmt: str, width: int | None) -> str:
     for i, block in enumerate(blocks):
         heads, body = fit.layout(headers, rows, block)
         keys = ", ".join(headers[j] or f"column {j + 1}" for j in block.columns[:block.keys])
-        label = [f"[columns {block.columns[block.keys] + 1}-{block.columns[-1] + 1} of {len(headers)}, "
-                 f"with {keys}]"] if len(blocks) > 1 else []
+        label = [fit.wrap(f"[columns {block.columns[block.keys] + 1}-{block.columns[-1] + 1} of {len(headers)}, "
+                          f"with {keys}]", width)] if len(blocks) > 1 else []
         parts.append("\n".join(label + [tabulate(body, headers=heads, tablefmt=tablefmt, disable_numparse=True)]))
     return "\n\n".join(parts)
 
