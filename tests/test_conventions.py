@@ -75,8 +75,11 @@ def test_wide_tables_fit_the_terminal_and_keep_every_cell():
 
 def test_filters_and_columns_narrow_every_format_alike():
     args = ("matrix", "-s", "cir_2006", "--proposals", "three_pillar,spp_only", "--country", "mx")
-    shown, as_json, as_csv, bad = many((*args,), (*args, "-f", "json"), (*args, "-f", "csv"),
-                                       ("matrix", "--proposals", "nope"))
+    shown, as_json, as_csv, bad, bad_column, bad_table = many(
+        (*args,), (*args, "-f", "json"), (*args, "-f", "csv"), ("matrix", "--proposals", "nope"),
+        ("rank", "--study", MINI, "--columns", "proposal,nope"), ("rank", "--study", MINI, "--table", "nope"))
+    assert bad_column.returncode == 2 and "--columns: no column 'nope'" in bad_column.stderr
+    assert bad_table.returncode == 2 and "--table: no table 'nope' here (expected one of: ranking)" in bad_table.stderr
     records = json.loads(ok(as_json))
     assert {r["proposal"] for r in records} == {"three_pillar", "spp_only"}
     mexicans = {r["stakeholder"] for r in records}
