@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version as installed_version
 from typing import Annotated
 
 import typer
@@ -13,10 +14,20 @@ app = typer.Typer(
     "else the case shipped with accord. Exit codes: 0 ok, 1 a check found problems (validate) or no "
     "package exists (optimize, unlock, frontier), 2 bad input or usage, 3 internal error.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"accord {installed_version('accord')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("accord (not installed)")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -26,6 +37,8 @@ def _root(
     raw: Annotated[bool, typer.Option(
         "--raw", help="CSV cells as they are: by default a text cell starting with = + - @ tab or CR gets a "
         "leading ' so a spreadsheet shows it instead of running it as a formula (OWASP's advice).")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print accord's version and exit.")] = False,
 ) -> None:
     """Compare and score policy proposals for US-Mexico migration cooperation."""
     ctx.meta["accord.raw"] = raw

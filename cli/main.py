@@ -12,7 +12,8 @@ import typer
 from scorer.errors import AccordError, StudyError
 from scorer.escaping import ASCII_FALLBACK, terminal
 
-from . import backtest_commands, optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
+from . import (backtest_commands, diff_commands, optimize_commands, robust_commands,  # noqa: F401
+               score_commands, study_commands)  # (they register their commands)
 from .app import app
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
@@ -43,6 +44,20 @@ def _pipe_closed() -> bool:
     return True
 
 
+def readable_metavars(command) -> None:
+    """Name every argument and option value in help by what it is (PROPOSAL, not `<str>`):
+    arguments by their name in capitals, options without a metavar by their type."""
+    for param in command.params:
+        if param.param_type_name == "argument":
+            param.metavar = param.metavar or param.name.upper()
+            # Typer >= 0.16 adds the Python type after the name (`PROPOSAL <str>`): the name says it.
+            param.display_type_rich = lambda ctx=None: None
+        elif param.metavar is None and param.param_type_name == "option" and not getattr(param, "is_flag", False):
+            param.metavar = param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors become one-line messages, never tracebacks.
     --debug and --raw apply wherever they are written on the command line."""
@@ -51,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     rest = [a for a in args if a not in ("--debug", "--raw")]
     _output_streams_never_fail_on_a_mark()
     try:
-        app(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
+        command = typer.main.get_command(app)
+        readable_metavars(command)
+        command(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
     except SystemExit as exit_:
         if _pipe_closed():
             return BROKEN_PIPE

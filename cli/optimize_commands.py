@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 import scorer
-from scorer import cost
+from scorer import cost as budget, sponsors, sweeps
 from scorer.errors import AccordError, UndefinedObjective
 from scorer.limits import Limits, ratifying_countries
 from scorer.optimize_reports import frontier_report, search_report, unlock_report
@@ -17,7 +17,8 @@ from scorer.loading import load_study
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, not_empty
+from .common import (Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, emit, given, not_empty,
+                     viewed)
 from .parsing import parse_levels, parse_objective, parse_venues, split
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def _limits(study: Study, countries: str | None, fix: list[str] | None, forbid: 
 
 
 @app.command()
+@viewed(filters=True)
 def optimize(
     objective: Annotated[str, typer.Option(
         "--objective", metavar="OBJECTIVE",
@@ -96,17 +98,18 @@ def optimize(
     sc = resolve_scenario(s, scenario)
     limits = _limits(s, countries, fix, forbid, venue, require)
     if robust is not None:
-        if robust > cost.max_robust_worlds(s):
+        if robust > budget.max_robust_worlds(s):
             raise typer.BadParameter(
-                f"{robust:,} worlds would need about {cost.size(cost.robust_memory(s, robust))} for the programme "
-                f"(about {cost.ROBUST_BYTES // 1024} KB per world and stakeholder); at most "
-                f"{cost.max_robust_worlds(s):,} fit in the {cost.size(cost.ROBUST_MEMORY)} accord allows",
+                f"{robust:,} worlds would need about {budget.size(budget.robust_memory(s, robust))} for the programme "
+                f"(about {budget.ROBUST_BYTES // 1024} KB per world and stakeholder); at most "
+                f"{budget.max_robust_worlds(s):,} fit in the {budget.size(budget.ROBUST_MEMORY)} accord allows",
                 param_hint="--robust")
         try:
             found = scorer.robust_optimize(s, sc, robust, parse_objective(objective), limits, solver, time_limit)
         except UndefinedObjective as err:
             raise _objective_hint(err) from None
-        emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})")
+        emit(robust_search_report(s, found), fmt, output, title=f"accord optimize --robust {robust} ({sc.id})",
+             study=s, scenario=sc)
         if found.robust is None:
             raise typer.Exit(1)
         return
@@ -114,17 +117,26 @@ def optimize(
         result = scorer.optimize(s, sc, parse_objective(objective), limits, top, solver, time_limit)
     except UndefinedObjective as err:
         raise _objective_hint(err) from None
-    emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})")
+    emit(search_report(s, result), fmt, output, title=f"accord optimize ({sc.id})", study=s, scenario=sc)
     if not result.packages:
         raise typer.Exit(1)
 
 
 @app.command()
+@viewed(filters=True)
 def unlock(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
     cost: Annotated[str, typer.Option(
         "--cost", metavar="COST",
-        help="count (fewest changed dimensions) or sponsor (smallest loss of value for the sponsor).")] = "count",
+        help="count (fewest changed dimensions) or sponsor (smallest loss of value for the sponsor; the default "
+        "with --by or --sponsor).")] = "count",
+    by: Annotated[Optional[str], typer.Option(
+        "--by", metavar="COUNTRY", show_default=False,
+        help="Ask what this country would concede: its head of government (the actor its executive venue "
+        "requires) stands in for the sponsor, without editing the proposal.")] = None,
+    sponsor: Annotated[Optional[str], typer.Option(
+        "--sponsor", metavar="ID", show_default=False,
+        help="Count this stakeholder's loss instead of the proposal's sponsor's.")] = None,
     for_: Annotated[Optional[list[str]], typer.Option(
         "--for", metavar="ACTOR", show_default=False,
         help="Win these stakeholders' acceptance instead of ratification; repeat or comma-separate.")] = None,
@@ -132,20 +144,31 @@ def unlock(
         "--concessions-only", help="Only move levels back toward the status quo.")] = False,
     top: Annotated[int, typer.Option("--top", metavar="K", help="How many alternatives to show.", min=1)] = 3,
     solver: SolverOpt = None, time_limit: TimeLimitOpt = None,
-    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+    scenario: ScenariosOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
     """The smallest changes that make a proposal ratify (or win --for stakeholders), with what each
-    alternative wins and loses; when nothing can, who cannot be satisfied and why (exit code 1)."""
-
+    alternative wins and loses and each country's ratifying coalition gain or loss; when nothing
+    can, who cannot be satisfied and why (exit code 1). Several scenarios (--scenario all): the
+    cheapest alternative in each, side by side."""
     s = load_study(study)
-    sc = resolve_scenario(s, scenario)
-    result = scorer.unlock(s, sc, proposal, cost, split(for_), concessions_only, top, solver, time_limit)
-    emit(unlock_report(s, result), fmt, output, title=f"accord unlock {proposal} ({sc.id})")
-    if result.status != "already" and not result.alternatives:
+    scs = sweeps.scenarios(s, scenario)
+    payer = sponsors.sponsor_for(s, by, sponsor)
+    if payer is not None and not given("cost"):
+        cost = "sponsor"
+    results = {sc.id: scorer.unlock(s, sc, proposal, cost, split(for_), concessions_only, top, solver, time_limit,
+                                    sponsor=payer) for sc in scs}
+    if len(scs) > 1:
+        emit(sweeps.unlock_sweep(s, results), fmt, output, title=f"accord unlock {proposal}", study=s, scenario=scs)
+    else:
+        result = results[scs[0].id]
+        report = sponsors.with_country_gains(s, result, unlock_report(s, result), by)
+        emit(report, fmt, output, title=f"accord unlock {proposal} ({scs[0].id})", study=s, scenario=scs[0])
+    if any(r.status != "already" and not r.alternatives for r in results.values()):
         raise typer.Exit(1)
 
 
 @app.command()
+@viewed(filters=True)
 def frontier(
     fix: FixOpt = None, forbid: ForbidOpt = None, venue: VenueOpt = None,
     countries: CountriesOpt = None,
@@ -158,6 +181,6 @@ def frontier(
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     result = scorer.frontier(s, sc, _limits(s, countries, fix, forbid, venue), solver, time_limit)
-    emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})")
+    emit(frontier_report(s, result), fmt, output, title=f"accord frontier ({sc.id})", study=s, scenario=sc)
     if not result.points:
         raise typer.Exit(1)

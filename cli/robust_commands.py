@@ -17,7 +17,7 @@ from scorer.robust_reports import robust_report, sensitivity_report
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, progress
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, progress, viewed
 from .score_commands import MethodOpt
 
 PROGRESS_FROM = 200_000  # worlds; shorter runs finish before a bar is worth drawing
@@ -41,6 +41,7 @@ DistOpt = Annotated[Distribution, typer.Option(
 
 
 @app.command()
+@viewed(filters=True)
 def robust(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
@@ -66,12 +67,13 @@ def robust(
                        err=True)
     with progress(samples, "sampling worlds", PROGRESS_FROM) as tick:
         result = scorer.robust(s, sc, samples, seed, dist.value, method, ignore_ratification, progress=tick)
-    emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})")
+    emit(robust_report(result), fmt, output, title=f"accord robustness ({sc.id})", study=s, scenario=sc)
 
 
 @app.command()
+@viewed(filters=True)
 def sensitivity(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
     top: Annotated[int, typer.Option(
         "--top", min=0, help="Rows of the stability table to show, nearest to flipping first (0: all; JSON has all).")] = 20,
     ranged_only: Annotated[bool, typer.Option(
@@ -83,4 +85,5 @@ def sensitivity(
 
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(sensitivity_report(scorer.sensitivity(s, sc, proposal, ranged_only), top), fmt, output, title=proposal)
+    emit(sensitivity_report(scorer.sensitivity(s, sc, proposal, ranged_only), top), fmt, output, title=proposal,
+         study=s, scenario=sc)

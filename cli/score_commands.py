@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from scorer import analysis, reports
+from scorer import analysis, reports, sweeps
 from scorer.briefing import STAGES, brief as build_brief
-from scorer.loading import load_study
+from scorer.errors import StudyError
+from scorer.loading import load_located, load_study
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
+from scorer.render import Report
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, once_per_dimension, stages
+from .common import (Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, emit, once_per_dimension,
+                     stages, viewed)
 from .parsing import parse_levels
 
 MethodOpt = Annotated[str, typer.Option(
@@ -22,63 +25,106 @@ MethodOpt = Annotated[str, typer.Option(
 
 
 @app.command()
+@viewed(filters=True)
 def rank(
     method: MethodOpt = DEFAULT_METHOD,
     ignore_ratification: Annotated[bool, typer.Option(
         "--ignore-ratification", help="Rank by score alone, not ratified proposals first.")] = False,
-    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+    scenario: ScenariosOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """Rank the proposals, with venue and ratification per country, who accepts and who blocks."""
+    """Rank the proposals, with venue and ratification per country, who accepts and who blocks; with
+    several scenarios (--scenario all), each proposal's rank and ratification side by side."""
     s = load_study(study)
-    sc = resolve_scenario(s, scenario)
-    emit(reports.rank_table(rank_proposals(s, sc, method, ignore_ratification), method, sc.id), fmt, output)
+    scs = sweeps.scenarios(s, scenario)
+    if len(scs) > 1:
+        rankings = {sc.id: rank_proposals(s, sc, method, ignore_ratification) for sc in scs}
+        emit(sweeps.rank_sweep(rankings, method), fmt, output, study=s, scenario=scs)
+        return
+    sc = scs[0]
+    emit(reports.rank_table(rank_proposals(s, sc, method, ignore_ratification), method, sc.id), fmt, output,
+         study=s, scenario=sc)
 
 
 @app.command()
+@viewed(filters=True)
 def matrix(scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal,
            output: OutputOpt = None) -> None:
     """Stakeholders x proposals: each gain over the status quo, marked ✓ where the stakeholder accepts."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    emit(reports.matrix_table(s, assess_all(s, sc), sc.id), fmt, output)
+    emit(reports.matrix_table(s, assess_all(s, sc), sc.id), fmt, output, study=s, scenario=sc)
 
 
 @app.command()
+@viewed(filters=True)
 def coalition(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
-    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
+    scenario: ScenariosOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """Who accepts a proposal, chamber tallies, venue per country, blockers, pivotal and near-flip actors."""
+    """Who accepts a proposal, chamber tallies, venue per country, blockers, pivotal and near-flip
+    actors; with several scenarios (--scenario all), the verdicts of each side by side."""
     s = load_study(study)
-    sc = resolve_scenario(s, scenario)
-    emit(reports.coalition_report(s, proposal, assess(s, sc, proposal).coalition), fmt, output, title=proposal)
+    scs = sweeps.scenarios(s, scenario)
+    if len(scs) > 1:
+        found = {sc.id: assess(s, sc, proposal).coalition for sc in scs}
+        emit(sweeps.coalition_sweep(s, proposal, found), fmt, output, title=proposal, study=s, scenario=scs)
+        return
+    sc = scs[0]
+    emit(reports.coalition_report(s, proposal, assess(s, sc, proposal).coalition), fmt, output, title=proposal,
+         study=s, scenario=sc)
 
 
 @app.command()
+@viewed()
 def explain(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
-    stakeholder: Annotated[str, typer.Argument(help="Stakeholder id.")],
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
+    stakeholder: Annotated[str, typer.Argument(metavar="STAKEHOLDER", help="Stakeholder id.")],
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """Each dimension's contribution to a stakeholder's gain, with the evidence behind it."""
-    s = load_study(study)
-    emit(reports.explain_table(analysis.explain(s, resolve_scenario(s, scenario), proposal, stakeholder)), fmt, output)
+    """Each dimension's contribution to a stakeholder's gain, with the evidence behind it, and where
+    each number comes from (stakeholder file, scenario override or the model's mechanism; file:line)."""
+    from scorer.provenance import sources, sources_table  # noqa: PLC0415
+
+    s, locator, problems = load_located(study)
+    if problems:
+        raise StudyError(problems)
+    sc = resolve_scenario(s, scenario)
+    table = reports.explain_table(analysis.explain(s, sc, proposal, stakeholder))
+    found = sources(s, locator, sc, proposal, stakeholder)
+    report = Report([table, sources_table(found)], {**table.data, "sources": [x.as_dict() for x in found]})
+    emit(report, fmt, output, study=s, scenario=sc)
 
 
 @app.command()
+@viewed(filters=True)
 def whatif(
-    proposal: Annotated[str, typer.Argument(help="Proposal id.")],
-    settings: Annotated[list[str], typer.Option("--set", help="DIM=LEVEL; repeat for several dimensions.")],
+    proposal: Annotated[str, typer.Argument(metavar="PROPOSAL", help="Proposal id.")],
+    settings: Annotated[Optional[list[str]], typer.Option(
+        "--set", metavar="DIM=LEVEL", show_default=False, help="A level to set; repeat for several dimensions.")] = None,
+    judge: Annotated[Optional[list[str]], typer.Option(
+        "--judge", metavar="KIND:ID=VALUE", show_default=False,
+        help="A judgment to set: salience:STAKEHOLDER.DIM, value:STAKEHOLDER.DIM.LEVEL, reservation:STAKEHOLDER, "
+        "multiplier:DIM or seat:CHAMBER.BLOC (the ids accord sensitivity prints); repeat for several.")] = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """The proposal with some dimensions changed, against the original: gains, flips, ratification."""
+    """The proposal with some dimensions (--set) or judgments (--judge) changed, against the
+    original: gains, flips, ratification."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
-    changes = once_per_dimension(parse_levels(s, settings, "--set"), "--set")
-    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, changes)), fmt, output)
+    if not settings and not judge:
+        raise typer.BadParameter("give --set DIM=LEVEL or --judge KIND:ID=VALUE (or both)")
+    levels = once_per_dimension(parse_levels(s, settings, "--set"), "--set")
+    if judge:
+        from scorer import judge as judging  # noqa: PLC0415
+
+        w, changes = judging.whatif_judged(s, sc, proposal, levels, judging.parse(judge))
+        emit(judging.judged_report(w, changes), fmt, output, study=s, scenario=sc)
+        return
+    emit(reports.whatif_report(analysis.whatif(s, sc, proposal, levels)), fmt, output, study=s, scenario=sc)
 
 
 @app.command()
+@viewed()
 def compare(
     a: Annotated[str, typer.Argument(metavar="A", help="First proposal id.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Second proposal id.")],
@@ -88,10 +134,11 @@ def compare(
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     emit(reports.compare_report(s, assess(s, sc, a), assess(s, sc, b), analysis.compare(s, a, b)), fmt, output,
-         title=f"{a} vs {b}")
+         title=f"{a} vs {b}", study=s, scenario=sc)
 
 
 @app.command()
+@viewed(filters=True)
 def brief(
     method: MethodOpt = DEFAULT_METHOD,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
@@ -101,4 +148,4 @@ def brief(
     sc = resolve_scenario(s, scenario)
     with stages(STAGES, "briefing") as stage:
         tables = build_brief(s, sc, method, stage)
-    emit(tables, fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})")
+    emit(tables, fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})", study=s, scenario=sc)

@@ -14,10 +14,11 @@ from scorer.render import Table, to_json, write_atomic
 from scorer.validation import validate_study
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, StudyOpt, emit
+from .common import Format, FormatOpt, OutputOpt, StudyOpt, emit, viewed
 
 
 @app.command()
+@viewed()
 def validate(
     study: StudyOpt = None,
     sources: Annotated[Optional[Path], typer.Option(
@@ -46,17 +47,20 @@ def validate(
 
 
 @app.command("list")
+@viewed(filters=True)
 def list_items(
-    kind: Annotated[str, typer.Argument(help="One of: " + ", ".join(catalogue.KINDS) + ".")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="One of: " + ", ".join(catalogue.KINDS) + ".")],
     study: StudyOpt = None,
     fmt: FormatOpt = Format.terminal,
     output: OutputOpt = None,
 ) -> None:
     """List the proposals, stakeholders, dimensions, scenarios, evidence or documents of the study."""
-    emit(catalogue.listing(load_study(study), kind), fmt, output)
+    s = load_study(study)
+    emit(catalogue.listing(s, kind), fmt, output, study=s)
 
 
 @app.command()
+@viewed()
 def show(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="Any id: proposal, stakeholder, dimension, ...")],
     study: StudyOpt = None,
@@ -64,7 +68,8 @@ def show(
     output: OutputOpt = None,
 ) -> None:
     """Show everything the study says about one id."""
-    emit(catalogue.show(load_study(study), item_id), fmt, output, title=item_id)
+    s = load_study(study)
+    emit(catalogue.show(s, item_id), fmt, output, title=item_id, study=s)
 
 
 @app.command()
@@ -90,8 +95,9 @@ def schema(
 
 
 @app.command()
+@viewed()
 def tables(
-    table_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="One table id (default: all).")] = None,
+    table_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One table id (default: all).")] = None,
     study: StudyOpt = None,
     fmt: FormatOpt = Format.terminal,
     output: OutputOpt = None,
@@ -100,4 +106,5 @@ def tables(
     every printed figure that disagrees with the arithmetic."""
     from scorer.tables import tables_report
 
-    emit(tables_report(load_study(study), table_id), fmt, output, title="Interview tables")
+    s = load_study(study)
+    emit(tables_report(s, table_id), fmt, output, title="Interview tables", study=s)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition
 from .compiled import ACCEPT_TOLERANCE, compiled
 from .scoring import Package, resolve_proposal, status_quo
@@ -30,7 +31,7 @@ class Contribution:
 
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(Tabular):
     proposal: str
     stakeholder: str
     scenario: str
@@ -68,7 +69,7 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
 
 
 @dataclass(frozen=True)
-class WhatIf:
+class WhatIf(Tabular):
     proposal: str
     changes: dict[str, tuple[str, str]]  # dimension -> (original level, new level)
     before: Coalition

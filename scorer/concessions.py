@@ -21,6 +21,7 @@ from .errors import AccordError
 from .limits import Limits, check_stakeholders
 from .milp import Formulation, formulate, minimise
 from .models import Scenario, Study
+from .notebook import Tabular
 from .search import verify
 from .ratification import Coalition, coalition
 from .scoring import resolve_proposal
@@ -52,7 +53,7 @@ class Alternative:
 
 
 @dataclass(frozen=True)
-class Unlock:
+class Unlock(Tabular):
     proposal: str
     scenario: str
     sponsor: str
@@ -82,9 +83,10 @@ def concession_limits(study: Study, package: Package) -> tuple[tuple[str, str], 
 
 def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "count", target: tuple[str, ...] = (),
            concessions_only: bool = False, top: int = 3, solver: str | None = None,
-           time_limit: float | None = None) -> Unlock:
+           time_limit: float | None = None, sponsor: str | None = None) -> Unlock:
     """The `top` cheapest ways to change the proposal so that it ratifies in its countries (or,
-    with `target`, so that those stakeholders accept); a diagnosis when nothing does."""
+    with `target`, so that those stakeholders accept); a diagnosis when nothing does. `sponsor`
+    (default: the proposal's) is the stakeholder whose loss `cost` sponsor counts."""
     original = resolve_proposal(study, proposal_id)
     proposal = study.proposals[proposal_id]
     check_stakeholders(study, target, "to win over")
@@ -94,7 +96,7 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
         raise AccordError(f"the number of alternatives asked for must be at least 1, found {top}")
     solver = solver or default_solver()
     start = time.perf_counter()
-    sponsor = proposal.sponsor
+    sponsor = sponsor or proposal.sponsor
     limits = Limits(countries=tuple(proposal.countries), require=tuple(target), ratify=not target,
                     forbid=concession_limits(study, original) if concessions_only else ())
     model = compiled(study, scenario)

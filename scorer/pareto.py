@@ -25,6 +25,7 @@ from .errors import AccordError
 from .limits import Limits, resolve_limits
 from .milp import floor_variable, formulate, maximise
 from .models import Scenario, Study
+from .notebook import Tabular
 from .search import verify
 from .ratification import Coalition, coalition, country_gain
 from .solver import default_solver, run
@@ -58,7 +59,7 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class Frontier:
+class Frontier(Tabular):
     scenario: str
     countries: tuple[str, str]
     solver: str

@@ -13,6 +13,7 @@ from . import aggregation
 from .compiled import RANK_TIE
 from .errors import AccordError
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition, country_gain
 from .scoring import resolve_proposal
 
@@ -21,7 +22,7 @@ DEFAULT_METHOD = "support"
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(Tabular):
     """A proposal's coalition in one scenario, the unit every report starts from."""
 
     proposal: str
@@ -90,8 +91,12 @@ def beats(ok: bool, score: float, other_ok: bool, other_score: float) -> bool:
     return round(score, 12) > round(other_score, 12) + RANK_TIE
 
 
+class Ranking(Tabular, list):
+    """RankRows, best first (a list that notebooks show as a table)."""
+
+
 def rank(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
-         ignore_ratification: bool = False) -> list[RankRow]:
+         ignore_ratification: bool = False) -> Ranking:
     """Proposals best first: ratified before unratified (unless ignored), then by score, then id;
     tied proposals share the better rank."""
     assessments = assess_all(study, scenario)
@@ -99,4 +104,4 @@ def rank(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     keyed = [((a.coalition.ratified or ignore_ratification), s, a) for a, s in zip(assessments, score)]
     keyed.sort(key=lambda k: (not k[0], -round(k[1], 12), k[2].proposal))
     ranks = [1 + sum(beats(o, t, ok, s) for o, t, _ in keyed) for ok, s, _ in keyed]
-    return [RankRow(r, a.proposal, s, a.coalition.ratified, a) for r, (_, s, a) in zip(ranks, keyed)]
+    return Ranking(RankRow(r, a.proposal, s, a.coalition.ratified, a) for r, (_, s, a) in zip(ranks, keyed))

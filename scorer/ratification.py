@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled
 from .errors import AccordError
 from .models import Scenario, Study, Venue
+from .notebook import Tabular
 from .scoring import Stance, stance
 
 
@@ -102,7 +103,7 @@ def ratified(study: Study, scenario: Scenario, package: Package, countries: Iter
 
 
 @dataclass(frozen=True)
-class Coalition:
+class Coalition(Tabular):
     """Everything `coalition` reports about one package in one scenario."""
 
     scenario: str

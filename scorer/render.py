@@ -5,9 +5,7 @@ stable machine contract); renderers never compute anything."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import math
 import os
@@ -16,10 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from tabulate import tabulate
 
-from . import escaping
+from . import escaping, fit
 from .writing import write_text
 
-FORMATS = ("terminal", "markdown", "csv", "json", "html", "latex")
+FORMATS = ("terminal", "markdown", "csv", "json", "jsonl", "html", "latex")
+MACHINE_FORMATS = ("csv", "jsonl")  # one table each
 
 
 @dataclass
@@ -34,9 +33,12 @@ class Table:
     figure: str | None = None  # markup (an inline SVG chart) the HTML renderer places after the table
 
     def payload(self) -> object:
+        """The JSON of the table: its data, else its records (snake_case keys)."""
         if self.data is not None:
             return self.data
-        return [dict(zip(self.headers, row)) for row in self.rows]
+        from .records import records  # noqa: PLC0415  (records builds on this module)
+
+        return records(self)
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def _cell(value: object) -> object:
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None:
+        return "true" if value else "false"
+    if value is None or value == "-":
         return ""
     return value
 
@@ -98,32 +100,32 @@ def to_json(value: object) -> str:
     return json.dumps(_finite(value), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
 
 
-TERMINAL_WRAP = 100  # wrap long text cells in terminal tables at this many characters
+def _grid(t: Table, tablefmt: str, width: int | None) -> str:
+    """The table drawn by tabulate; within `width` characters if given (see `fit`)."""
+    headers, rows = [str(h) for h in t.headers], [[str(c) for c in row] for row in _display_rows(t)]
+    if width is None or not rows:
+        return tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True)
+    blocks = fit.plan(headers, rows, width)
+    parts = []
+    for i, block in enumerate(blocks):
+        heads, body = fit.layout(headers, rows, block)
+        keys = ", ".join(headers[j] or f"column {j + 1}" for j in block.columns[:block.keys])
+        label = [fit.wrap(f"[columns {block.columns[block.keys] + 1}-{block.columns[-1] + 1} of {len(headers)}, "
+                          f"with {keys}]", width)] if len(blocks) > 1 else []
+        parts.append("\n".join(label + [tabulate(body, headers=heads, tablefmt=tablefmt, disable_numparse=True)]))
+    return "\n\n".join(parts)
 
 
-def _text(tables: list[Table], tablefmt: str, heading: str, wrap: int | None = None) -> str:
+def _text(tables: list[Table], tablefmt: str, heading: str, width: int | None = None) -> str:
     parts = []
     for t in tables:
-        block = [f"{heading}{t.title}", ""] if t.title else []
-        widths = [wrap] * len(t.headers) if wrap and t.rows else None
-        block.append(tabulate(_display_rows(t), headers=t.headers, tablefmt=tablefmt, disable_numparse=True,
-                              maxcolwidths=widths))
-        block += [""] + t.notes if t.notes else []
+        title = fit.wrap(t.title, width) if width and t.title else t.title
+        block = [f"{heading}{title}", ""] if t.title else []
+        block.append(_grid(t, tablefmt, width))
+        notes = [fit.wrap(n, width) for n in t.notes] if width else t.notes
+        block += [""] + notes if notes else []
         parts.append("\n".join(block))
     return "\n\n".join(parts) + "\n"
-
-
-def _csv(tables: list[Table]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for i, t in enumerate(tables):
-        if len(tables) > 1:
-            if i:
-                writer.writerow([])
-            writer.writerow([f"# {t.title}"])
-        writer.writerow(t.headers)
-        writer.writerows([["" if v is None else str(v) if isinstance(v, Gain) else v for v in row] for row in t.rows])
-    return buf.getvalue()
 
 
 def _latex_row(cells: list) -> str:
@@ -199,10 +201,13 @@ def _html(tables: list[Table], title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord", raw: bool = False) -> str:
+def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord", width: int | None = None,
+           raw: bool = False) -> str:
     """The result as text in `fmt` (one of FORMATS). JSON is the report's own object, else a
-    table's payload, else the payloads of several tables keyed by table key. Study text is escaped
-    for the format (see `escaping`); `raw` leaves CSV cells that look like formulas as they are."""
+    table's payload, else the payloads of several tables keyed by table key. CSV and JSON lines
+    take one table (see `records`). Terminal tables fit `width` characters when it is given. Study
+    text is escaped for the format (see `escaping`); `raw` leaves CSV cells that look like formulas
+    as they are."""
     if isinstance(result, Report):
         if fmt == "json":
             return to_json(result.data)
@@ -213,11 +218,17 @@ def render(result: Table | list[Table] | Report, fmt: str, title: str = "accord"
             return to_json(tables[0].payload())
         return to_json({t.key: t.payload() for t in tables})
     if fmt == "terminal":
-        return _text([_escaped(t, escaping.terminal) for t in tables], "simple", "", wrap=TERMINAL_WRAP)
+        return _text([_escaped(t, escaping.terminal) for t in tables], "simple", "", width)
     if fmt == "markdown":
         return _text([_escaped(t, escaping.markdown_cell, escaping.one_line) for t in tables], "pipe", "### ")
-    if fmt == "csv":
-        return _csv(tables if raw else [_escaped(t, escaping.csv_cell, str) for t in tables])
+    if fmt in MACHINE_FORMATS:
+        from .records import to_csv, to_jsonl  # noqa: PLC0415  (records builds on this module)
+
+        if len(tables) != 1:
+            raise ValueError(f"{fmt} holds one table; choose one of: {', '.join(t.key for t in tables)}")
+        if fmt == "jsonl":
+            return to_jsonl(tables[0])
+        return to_csv(tables[0] if raw else _escaped(tables[0], escaping.csv_cell, str))
     if fmt == "html":
         return _html(tables, title)
     if fmt == "latex":

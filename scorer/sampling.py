@@ -24,6 +24,7 @@ from .errors import AccordError
 from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, CompiledStudy, Package, compiled
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
@@ -375,7 +376,7 @@ class Odds:
 
 
 @dataclass(frozen=True)
-class Robustness:
+class Robustness(Tabular):
     scenario: str
     method: str
     samples: int

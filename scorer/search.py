@@ -22,6 +22,7 @@ from .errors import AccordError
 from .limits import Limits, Objective, resolve_limits
 from .milp import formulate, maximise, objective_expression, slot_rank
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition, country_gain
 from .solver import default_solver, run
 
@@ -76,7 +77,7 @@ class Found:
 
 
 @dataclass(frozen=True)
-class Search:
+class Search(Tabular):
     scenario: str
     objective: Objective
     limits: Limits

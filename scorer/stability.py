@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .compiled import CompiledStudy, Package, compiled
 from .judgments import DOMAIN, Judgment
 from .models import Scenario, Study
+from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified
 from .scoring import resolve_proposal
 
@@ -89,7 +90,7 @@ class Stability:
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(Tabular):
     proposal: str
     scenario: str
     ratified: bool

@@ -63,7 +63,8 @@ SOLVING = {
     "optimize --robust": ("optimize", "--robust", "10"),
 }
 # Commands that print no document in a format of choice, run once each.
-OTHERS = {"init": ("init", "new_study"), "schema": ("schema",)}
+OTHERS = {"init": ("init", "new_study"), "schema": ("schema",),
+          "diff": ("diff", str(MINI), str(MINI.parent / "ranged"))}  # two studies: no --study
 INFEASIBLE = ("optimize", "--fix", "legalisation=earned", "--fix", "guest_workers=large")
 
 
@@ -236,6 +237,13 @@ def _format_of(call: Call) -> str:
 
 @pytest.mark.parametrize("call", MATRIX, ids=str)
 def test_stdout_is_the_document_and_nothing_else(call, results):
+    done = results[call]
+    assert_clean(call, done)
+    assert_document(_format_of(call), done)
+
+
+@pytest.mark.parametrize("call", [Call(OTHERS["diff"] + ("--format", fmt)) for fmt in ("json", "csv", "html")], ids=str)
+def test_diff_of_two_studies_is_the_document_and_nothing_else(call, results):
     done = results[call]
     assert_clean(call, done)
     assert_document(_format_of(call), done)
@@ -456,7 +464,7 @@ def shape_problems(value: object, shape: Shape, path: str = "$") -> list[str]:
 
 def readme_contracts() -> dict[str, Shape]:
     """Command (`rank`, `optimize --robust`, ...) -> the shape its README bullet documents."""
-    section = README.read_text(encoding="utf-8").split("## JSON contracts", 1)[1].split("\n## ", 1)[0]
+    section = README.read_text(encoding="utf-8").split("### JSON contracts", 1)[1].split("\n## ", 1)[0]
     contracts = {}
     for bullet in re.split(r"\n- ", section)[1:]:
         spans = re.findall(r"`([^`]*)`", bullet)
@@ -485,6 +493,8 @@ CONTRACT_CALLS = {
     "sensitivity": [document_call("sensitivity", "json")],
     "optimize --robust": [document_call("optimize --robust", "json", "highs")],
     "backtest": [document_call("backtest", "json")],
+    "rank -s all": [Call(("rank", "-s", "all", "--study", str(MINI), "--format", "json"))],
+    "diff": [Call(OTHERS["diff"] + ("--format", "json"))],
 }
 
 

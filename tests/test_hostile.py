@@ -94,7 +94,7 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised_unless_raw(hostile
     raw = inproc("tables", "--study", hostile, "-f", "csv", "--raw")
     assert any(cell.startswith("=HYPERLINK(") for row in csv.reader(io.StringIO(raw.stdout)) for cell in row)
     numbers = inproc("matrix", "--study", hostile, "-f", "csv").stdout
-    assert ",-0.300 ✗," in numbers, "accord's own signed numbers are no formulas"
+    assert ",-0.3," in numbers and ",'-0.3," not in numbers, "accord's own signed numbers are no formulas"
 
 
 def test_terminal_output_never_carries_control_characters(hostile, inproc):
