@@ -35,7 +35,11 @@ ScenarioOpt = Annotated[Optional[str], typer.Option(
 
 def emit(tables: Table | list[Table] | Report, fmt: Format, output: Path | None, title: str = "accord") -> None:
     """Render and print, or write atomically to `output`."""
-    text = render(tables, fmt.value, title)
+    emit_text(render(tables, fmt.value, title), output)
+
+
+def emit_text(text: str, output: Path | None) -> None:
+    """Print `text`, or write it atomically to `output`."""
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -7,13 +7,16 @@ from typing import Annotated
 import typer
 
 from scorer import analysis, reports
+from scorer.brief_text import render_brief
 from scorer.briefing import STAGES, brief as build_brief
-from scorer.loading import load_study
+from scorer.errors import AccordError
+from scorer.loading import find_study, load_study
+from scorer.provenance import build_date, provenance, study_label
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, stages
+from .common import Format, FormatOpt, OutputOpt, ScenarioOpt, StudyOpt, emit, emit_text, stages
 
 MethodOpt = Annotated[str, typer.Option(
     "--method", "-m", help=f"Ranking method: {', '.join(METHODS)}. support = influence-weighted share of "
@@ -92,11 +95,21 @@ def compare(
 @app.command()
 def brief(
     method: MethodOpt = DEFAULT_METHOD,
+    fragment: Annotated[bool, typer.Option(
+        "--fragment", help="With --format latex: the body only, to paste into a document of your own "
+        "(its first lines name the packages it needs).")] = False,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """The briefing: ranking, matrix, ratification by country, pivotal actors, blockers and why."""
+    """The briefing, headline first: what ratifies and what fails, who blocks and where, the cheapest
+    unlock, the best package for both countries on the frontier and how robust it is, the gains
+    that matter; appendices hold the full frontier, the full matrix and the evidence records. The
+    date in its provenance line is SOURCE_DATE_EPOCH's when set, so runs can be byte-identical."""
+    if fragment and fmt is not Format.latex:
+        raise AccordError("--fragment applies to --format latex only")
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     with stages(STAGES, "briefing") as stage:
-        tables = build_brief(s, sc, method, stage)
-    emit(tables, fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})")
+        b = build_brief(s, sc, method, stage)
+    b.provenance = provenance(find_study(study), study_label(study), sc.id, b.seed, build_date())
+    text = render_brief(b, fmt.value, f"accord briefing: {s.manifest.name} ({sc.id})", fragment)
+    emit_text(text, output)
