@@ -6,6 +6,7 @@ stylesheet. No network: styles and the sorting script are inline."""
 from __future__ import annotations
 
 import html
+import re
 
 from .brief_sections import GLOSSARY, Cited, Section, _odds, cell_text, cited_ids, frontier_inputs, number, sections
 from .briefing import Briefing
@@ -28,7 +29,7 @@ table{border-collapse:collapse;font-size:.85em}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#eee;cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.cited{white-space:normal}
 p.note{font-size:.85em;color:#333}
 a.ev{font-size:.75em;vertical-align:super;text-decoration:none;margin-left:.1em}
 tr:target{background:#fff6c8}
@@ -39,6 +40,7 @@ figure{margin:1em 0}
 figcaption{font-size:.85em;color:#333}
 .bars{display:flex;flex-wrap:wrap;gap:.5em 1.5em}
 .bars figure{flex:1 1 18em;max-width:30em;margin:.3em 0}
+summary{cursor:pointer;font-size:.85em;white-space:nowrap}
 dt{font-weight:bold}dd{margin:0 0 .6em 1.5em}
 @media print{
  body{max-width:none;padding:0;font-size:10pt}
@@ -81,7 +83,7 @@ def esc(x: object) -> str:
 
 
 def _refs(ids: tuple[str, ...], numbers: dict[str, int]) -> str:
-    return "".join(f'<a class="ev" href="#ev-{esc(e)}" title="{esc(e)}">[{numbers[e]}]</a>' for e in ids)
+    return " ".join(f'<a class="ev" href="#ev-{esc(e)}" title="{esc(e)}">[{numbers[e]}]</a>' for e in ids)
 
 
 def breakable(text: str) -> str:
@@ -98,11 +100,16 @@ def _cell(v: object, heat: tuple[float, float] | None, numbers: dict[str, int]) 
     refs = _refs(v.evidence, numbers) if isinstance(v, Cited) else ""
     if value is not None:
         style = f' style="background:{_heat_colour(value, *heat)}"' if heat else ""
-        return f'<td class="num" data-v="{value:.6g}"{style}>{text}{refs}</td>'
+        cited = " cited" if refs else ""
+        return f'<td class="num{cited}" data-v="{value:.6g}"{style}>{text}{refs}</td>'
+    if isinstance(v, str) and re.fullmatch(r"\d+\.\d+–\d+\.\d+", v):  # an interval
+        return f'<td class="num" data-v="{float(v.split("–")[0]):.6g}">{text}</td>'
     if isinstance(v, str) and v.endswith("%") and v[:-1].replace(".", "", 1).isdigit():
         return f'<td class="num" data-v="{float(v[:-1]):.6g}">{text}{refs}</td>'
     if isinstance(v, Cited) and isinstance(v.value, str) and v.value.endswith("%"):
-        return f'<td class="num" data-v="{float(v.value[:-1]):.6g}">{text}{refs}</td>'
+        return f'<td class="num{" cited" if refs else ""}" data-v="{float(v.value[:-1]):.6g}">{text}{refs}</td>'
+    if isinstance(v, Cited) and len(v.evidence) > 4:  # a long list of records, folded
+        return f"<td>{text}<details><summary>{len(v.evidence)} records</summary>{refs}</details></td>"
     return f"<td>{text}{refs}</td>"
 
 

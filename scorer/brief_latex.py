@@ -52,8 +52,9 @@ def _cell(v: object, refs: dict[str, int], heat: tuple[float, float] | None) -> 
         return f"{colour}{v.value:+.3f}~{mark}"
     text = tex(cell_text(v))
     if isinstance(v, Cited) and v.evidence:
+        marks = v.evidence[:MARKS] if text else v.evidence  # on a number, the first records; alone, all of them
         text += r"\allowbreak{}".join(fr"\hyperlink{{ev-{_anchor(e)}}}{{\textsuperscript{{[{refs[e]}]}}}}"
-                                      for e in v.evidence)
+                                      for e in marks)
     return text
 
 
@@ -61,23 +62,29 @@ def _anchor(evidence_id: str) -> str:
     return "".join(ch for ch in evidence_id if ch.isalnum() or ch in "-.")
 
 
-CHAR = 0.0105  # a table character's width as a fraction of the line, roughly (footnotesize, A4, 2 cm margins)
-PAD = 0.02  # a column's padding
+LINE_PT = {False: 483.0, True: 729.0}  # the line on an A4 page with 2 cm margins, upright and landscape
+CHAR_PT = {r"\footnotesize": 4.6, r"\scriptsize": 4.3, r"\tiny": 3.5}  # a table character, generously
+SMALLER = {r"\footnotesize": (r"\scriptsize", r"\tiny"), r"\scriptsize": (r"\tiny",)}
+PAD_PT = 8.0  # a column's padding (2 x tabcolsep)
+MARKS = 2  # evidence marks shown on a number (the HTML shows them all)
 
 
-def _columns(t: Table, width: float) -> tuple[str, list[bool]]:
+def _columns(t: Table, width: float, size: str, landscape: bool) -> tuple[str, list[bool], bool]:
     """The column spec and which columns are numbers. Numbers right-aligned at their natural
     width; text left-aligned when everything fits in `width` (a fraction of the line), else in
-    ragged paragraph columns sharing what the numbers leave, in proportion to their length."""
+    ragged paragraph columns sharing what the numbers leave, in proportion to their length; and
+    whether even that overflows (the caller then sets the table smaller)."""
+    CHAR, PAD = CHAR_PT[size] / LINE_PT[landscape], PAD_PT / LINE_PT[landscape]  # noqa: N806
     numeric, natural = [], []
     for j in range(len(t.headers)):
         cells = [row[j] for row in t.rows if cell_text(row[j]) not in ("", "-")]
         numeric.append(bool(cells) and all(is_number(v) or cell_text(v).endswith("%") for v in cells))
         longest = max([_length(row[j]) for row in t.rows] + [1])
-        word = max(len(w) for w in t.headers[j].replace("_", " ").split() or [""])
-        natural.append(max(longest, word) * CHAR + PAD)
-    if sum(natural) <= width:
-        return "@{}" + "".join("r" if n else "l" for n in numeric) + "@{}", numeric
+        word = int(1.2 * max(len(w) for w in _pieces(t.headers[j]) or [""]))  # bold
+        head = word if numeric[-1] else int(1.2 * len(t.headers[j]))  # a text column's header stays on one line
+        natural.append(max(longest, head) * CHAR + PAD)
+    if sum(natural) <= 0.9 * width:  # a margin for the estimate
+        return "@{}" + "".join("r" if n else "l" for n in numeric) + "@{}", numeric, False
     # Each text column gets at least its longest unbreakable piece, then a share of the rest.
     least = [max([len(w) for row in t.rows for w in _pieces(cell_text(row[j]))]
                  + [int(1.2 * len(w)) for w in _pieces(t.headers[j])] + [4]) * CHAR + PAD for j in range(len(t.headers))]
@@ -85,12 +92,16 @@ def _columns(t: Table, width: float) -> tuple[str, list[bool]]:
     extra = sum(w - m for w, m, n in zip(natural, least, numeric) if not n) or 1.0
     cols = [("r" if n else fr">{{\raggedright\arraybackslash}}p{{{max(0.05, m + max(0.0, rest) * (w - m) / extra - PAD):.3f}"
              fr"\linewidth}}") for w, m, n in zip(natural, least, numeric)]
-    return "@{}" + "".join(cols) + "@{}", numeric
+    return "@{}" + "".join(cols) + "@{}", numeric, rest < 0
 
 
 def _length(v: object) -> int:
     """A cell's width in characters, its evidence marks included."""
-    return len(cell_text(v)) + (4 * len(v.evidence) if isinstance(v, Cited) else 0)
+    if not isinstance(v, Cited):
+        return len(cell_text(v))
+    if not cell_text(v):
+        return 5 * len(v.evidence)
+    return len(cell_text(v)) + 4 * min(MARKS, len(v.evidence))
 
 
 def _pieces(text: str) -> list[str]:
@@ -106,12 +117,18 @@ def _head(h: str, number: bool) -> str:
     return r"\begin{tabular}[b]{@{}r@{}}" + r"\\".join(fr"\textbf{{{tex(w)}}}" for w in words) + r"\end{tabular}"
 
 
-def table_tex(t: Table, refs: dict[str, int], width: float = 0.85, size: str = r"\footnotesize") -> list[str]:
+def table_tex(t: Table, refs: dict[str, int], width: float = 0.97, size: str = r"\footnotesize",
+              landscape: bool = False) -> list[str]:
     if not t.rows:
         return [fr"\subsection*{{{tex(t.title)}}}", "None.", ""]
     heat_values = [v.value for row in t.rows for j, v in enumerate(row) if j in t.heat and isinstance(v, Gain)]
     span = (min(heat_values), max(heat_values)) if heat_values else None
-    spec, numeric = _columns(t, width)
+    spec, numeric, overflows = _columns(t, width, size, landscape)
+    for smaller in SMALLER.get(size, ()):
+        if not overflows:
+            break
+        size = smaller
+        spec, numeric, overflows = _columns(t, width, size, landscape)
     head = " & ".join(_head(h, n) for h, n in zip(t.headers, numeric)) + r" \\"
     out = [fr"\subsection*{{{tex(t.title)}}}", "{" + size, r"\setlength{\tabcolsep}{4pt}",
            fr"\begin{{longtable}}{{{spec}}}", r"\toprule", head, r"\midrule", r"\endhead",
@@ -196,7 +213,7 @@ CHARTS = {"frontier": frontier_tikz, "robustness": robustness_tikz}
 def evidence_tex(b: Briefing, ids: list[str], refs: dict[str, int]) -> list[str]:
     out = [r"{\footnotesize", r"\begin{longtable}{@{}r>{\raggedright\arraybackslash}p{0.2\linewidth}"
            r">{\raggedright\arraybackslash}p{0.16\linewidth}>{\raggedright\arraybackslash}p{0.2\linewidth}"
-           r">{\raggedright\arraybackslash}p{0.32\linewidth}@{}}", r"\toprule",
+           r">{\raggedright\arraybackslash}p{0.30\linewidth}@{}}", r"\toprule",
            r"\textbf{\#} & \textbf{record} & \textbf{where} & \textbf{anchor} & \textbf{note} \\", r"\midrule",
            r"\endhead", r"\bottomrule", r"\endfoot"]
     for e in ids:
@@ -215,7 +232,7 @@ def section_tex(b: Briefing, s: Section, refs: dict[str, int], ids: list[str]) -
         if c in CHARTS:
             out += CHARTS[c](b)
     for t in s.tables:
-        out += table_tex(t, refs, size=r"\scriptsize" if wide else r"\footnotesize")
+        out += table_tex(t, refs, size=r"\scriptsize" if wide else r"\footnotesize", landscape=wide)
     if s.key == "glossary":
         out += [r"\begin{description}"] + [fr"\item[{tex(w)}] {tex(d)}" for w, d in GLOSSARY] + [r"\end{description}"]
     if s.key == "evidence":

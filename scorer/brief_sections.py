@@ -107,13 +107,11 @@ def reasons_table(b: Briefing, shown: set[str]) -> Table:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
             why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
             cited = tuple(dict.fromkeys(x for c in worst for x in c.evidence))
-        gain_evidence = tuple(dict.fromkeys(x for c in e.contributions if abs(c.contribution) > 1e-12
-                                            for x in c.evidence))
         data.append({"proposal": e.proposal, "blocker": e.stakeholder, "gain": round(e.gain, 6),
                      "reservation": e.reservation, "why": why, "evidence": list(cited)})
         if e.proposal in shown:
-            rows.append([e.proposal, e.stakeholder, Cited(e.gain, gain_evidence), Cited(e.reservation, reservation_evidence),
-                         why, Cited("", cited)])
+            rows.append([e.proposal, e.stakeholder, e.gain, Cited(e.reservation, reservation_evidence), why,
+                         Cited("", cited)])
     return Table("blockers", "Why they block", ["proposal", "blocker", "gain", "reservation", "why", "evidence"],
                  rows, data=data)
 
@@ -136,7 +134,7 @@ def unlock_section(b: Briefing) -> Section | None:
     rows = [[a.rank, "; ".join(f"{c.dimension}: {c.before} → {c.after}" for c in a.changes), len(a.changes),
              a.coalition.ratified, ", ".join(a.wins) or "-", ", ".join(a.loses) or "-"] for a in u.alternatives]
     lead = [f"The fewest changes to {u.proposal}, the best-ranked failing proposal, that make it ratify in "
-            f"{', '.join(u.before.countries)} (solver {u.solver}: {u.status}). `accord unlock {u.proposal}` lists "
+            f"{', '.join(u.before.countries)} (solver {u.solver}: {u.status}); accord unlock {u.proposal} lists "
             f"alternatives."]
     table = Table("unlock", f"What unlocks {u.proposal}", ["rank", "changes", "n", "ratified", "wins", "loses"],
                   rows, data=unlock_json(b.study, u))
@@ -251,7 +249,7 @@ def sections(b: Briefing) -> list[Section]:
     out = [Section("ranking", "What ratifies", [], [rank_table(b.rows, b.method, b.scenario.id)])]
     failing = [r.proposal for r in b.failed if r.proposal in shown]
     lead = [f"Shown for the failing proposals among those that matter here ({', '.join(failing)}); the JSON and "
-            f"`accord coalition PROPOSAL` cover every proposal."] if failing else ["Every proposal ratifies."]
+            f"accord coalition PROPOSAL cover every proposal."] if failing else ["Every proposal ratifies."]
     out.append(Section("blocks", "Who blocks, and where", lead,
                        [blocks_table(b, shown), reasons_table(b, shown), pivotal_table(b, shown)]))
     unlock = unlock_section(b)

@@ -37,9 +37,9 @@ def where(study, b: Block) -> str:
     chamber = study.institutions.chambers[b.place].name
     if b.kind == "agenda gate":
         return (f"the {chamber}'s majority party keeps it off the floor ({pct(b.share)} of the party's seats "
-                f"accept, {pct(b.needed)} needed; {names(list(b.who))} against)")
+                f"accept, {pct(b.needed)} needed; {names(list(b.who), 2)} against)")
     return f"the {chamber} votes it down ({pct(b.share)} of seats accept, {pct(b.needed)} needed; " \
-           f"{names(list(b.who))} against)"
+           f"{names(list(b.who), 2)} against)"
 
 
 def passes(b: Briefing) -> Finding:
@@ -111,12 +111,13 @@ def judgments(b: Briefing) -> Finding:
         return Finding("judgments", f"No verdict turns on a judgment the sources leave open: each holds in at least "
                        f"{pct(0.9)} of the {b.samples} sampled worlds.", "robustness", {"contested": []})
     parts = []
-    for o in contested[:3]:
+    for o in contested[:2]:
         verdict = "ratified" if o.ratified_at_point else "not ratified"
         hinge = f", hinging most on {o.decisive[0]}" if o.decisive else ""
         parts.append(f"{o.proposal} is {verdict} at the point reading but ratified in {pct(o.p_ratified)} of "
                      f"worlds{hinge}")
-    text = "Verdicts that turn on judgments the sources leave open: " + "; ".join(parts) + "."
+    more = f"; {len(contested) - 2} more in the table" if len(contested) > 2 else ""
+    text = "Verdicts that turn on judgments the sources leave open: " + "; ".join(parts) + more + "."
     return Finding("judgments", text, "robustness",
                    {"contested": [{"proposal": o.proposal, "p_ratified": o.p_ratified} for o in contested]})
 

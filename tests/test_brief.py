@@ -33,6 +33,20 @@ def brief(run, monkeypatch):
     return _brief
 
 
+@pytest.fixture(scope="module")
+def case():
+    """The shipped case in 2001 as a Briefing (fourteen proposals, a 34-point frontier), built once."""
+    from scorer.briefing import brief
+    from scorer.loading import load_study
+    from scorer.provenance import provenance
+
+    study = load_study(HERE.parent)
+    scenario = study.scenario("pre911_2001")
+    b = brief(study, scenario)
+    b.provenance = provenance(HERE.parent, ".", scenario.id, b.seed, "2025-12-01")
+    return b
+
+
 def tool(name: str) -> str:
     """The binary's path; a failure in CI (which installs it), a skip elsewhere."""
     path = shutil.which(name)
@@ -198,9 +212,11 @@ def chromium(*args: str) -> str:
                           timeout=60).stdout
 
 
-def test_the_page_reads_at_phone_and_desk_width(brief, tmp_path):
+def test_the_page_reads_at_phone_and_desk_width(case, tmp_path):
     """The shipped case in 2001: fourteen proposals, a 34-point frontier, every chart busy."""
-    page = brief("-f", "html", "--scenario", "pre911_2001", study=HERE.parent)
+    from scorer.brief_text import render_brief
+
+    page = render_brief(case, "html", "accord briefing")
     assert '<meta name="viewport"' in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in (420, 1400):
@@ -226,7 +242,8 @@ def test_the_page_reads_at_phone_and_desk_width(brief, tmp_path):
 # --- compiled --------------------------------------------------------------------------------------
 
 
-def compile_tex(engine: str, source: str, folder: Path) -> tuple[int, str]:
+def compile_tex(engine: str, source: str, folder: Path, fits: bool = True) -> tuple[int, str]:
+    """Compile; the PDF's page count and the log. `fits`: no line or table wider than the page."""
     (folder / "brief.tex").write_text(source)
     done = subprocess.run([tool(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "brief.tex"],
                           cwd=folder, capture_output=True, text=True, timeout=120)
@@ -235,6 +252,7 @@ def compile_tex(engine: str, source: str, folder: Path) -> tuple[int, str]:
     pages = re.search(r"Output written on brief\.pdf \((\d+) pages?", log)
     assert pages and (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
     assert "Missing character" not in log, "a character the font lacks"
+    assert not fits or "Overfull \\hbox" not in log, "a table or line wider than the page"
     return int(pages.group(1)), log
 
 
@@ -245,6 +263,13 @@ def test_the_latex_document_compiles(brief, tmp_path, engine):
     assert pages >= 4
 
 
+def test_the_case_compiles_with_no_table_wider_than_the_page(case, tmp_path):
+    from scorer.brief_text import render_brief
+
+    pages, _ = compile_tex("pdflatex", render_brief(case, "latex", "accord briefing"), tmp_path)
+    assert pages >= 10
+
+
 def test_the_fragment_compiles_inside_a_document_of_ones_own(brief, tmp_path):
     fragment = brief("-f", "latex", "--fragment")
     needs = fragment.splitlines()[0].split("needs: ")[1].split(", ")
@@ -252,5 +277,5 @@ def test_the_fragment_compiles_inside_a_document_of_ones_own(brief, tmp_path):
     packages = "\n".join(f"\\usepackage{{{p}}}" for p in needs if p != "xcolor")
     source = f"\\documentclass{{article}}\n\\usepackage[table]{{xcolor}}\n{packages}\n\\begin{{document}}\n" \
              f"{fragment}\\end{{document}}\n"
-    pages, _ = compile_tex("pdflatex", source, tmp_path)
+    pages, _ = compile_tex("pdflatex", source, tmp_path, fits=False)  # its widths are the host document's
     assert pages >= 2
