@@ -35,7 +35,7 @@ a.ev{font-size:.75em;vertical-align:super;text-decoration:none;margin-left:.1em}
 tr:target{background:#fff6c8}
 figure{margin:1em 0}
 .chart{overflow-x:auto;max-width:100%}
-.chart svg{display:block;width:100%;min-width:34em;max-width:46em;height:auto}
+.chart svg{display:block;width:100%;max-width:46rem;height:auto}
 .bars .chart svg{min-width:0}
 figcaption{font-size:.85em;color:#333}
 .bars{display:flex;flex-wrap:wrap;gap:.5em 1.5em}

@@ -142,7 +142,7 @@ def table_tex(t: Table, refs: dict[str, int], width: float = 0.97, size: str = r
 
 # --- charts -------------------------------------------------------------------------------------
 
-CM_PER_UNIT = 15.0 / 680  # the layout's canvas is 680 units wide; the chart is 15 cm
+CM_PER_UNIT = 13.0 / 540  # the layout's canvas is 540 units wide; the chart is 13 cm
 
 
 def frontier_tikz(b: Briefing) -> list[str]:

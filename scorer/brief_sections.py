@@ -202,7 +202,8 @@ def frontier_inputs(b: Briefing) -> tuple:
     points = [(p.point, p.gains[a], p.gains[c]) for p in f.points]
     placed = [(x.proposal, x.gains[a], x.gains[c], x.position) for x in f.placements
               if math.isfinite(x.gains[a]) and math.isfinite(x.gains[c])]
-    return points, set(b.turning), b.best.point.point if b.best else None, placed
+    named = {x.point for x in f.placements if x.point is not None}
+    return points, set(b.turning), b.best.point.point if b.best else None, placed, named
 
 
 def robustness_table(b: Briefing) -> Table:

@@ -97,11 +97,12 @@ class FrontierLayout:
 
 
 def frontier_layout(points: list[tuple[int, float, float]], turning: set[int], best: int | None,
-                    proposals: list[tuple[str, float, float, str]], width: float = 680, height: float = 470,
-                    char_width: float = 6.4) -> FrontierLayout:
+                    proposals: list[tuple[str, float, float, str]], named: set[int] = frozenset(),
+                    width: float = 540, height: float = 420, char_width: float = 6.4) -> FrontierLayout:
     """Points (number, x gain, y gain) and proposals (name, x gain, y gain, position) on round
     axes; turning points numbered; labels placed clear of marks and of each other, a proposal whose
-    name fits nowhere labelled by a code listed in `key`."""
+    name fits nowhere labelled by a code listed in `key`; then, where they fit, the numbers of the
+    `named` points (those the tables refer to)."""
     xs = [p[1] for p in points] + [p[1] for p in proposals] or [0.0, 1.0]
     ys = [p[2] for p in points] + [p[2] for p in proposals] or [0.0, 1.0]
     tx, ty = nice_ticks(min(xs), max(xs), 6), nice_ticks(min(ys), max(ys), 6)
@@ -143,5 +144,8 @@ def frontier_layout(points: list[tuple[int, float, float]], turning: set[int], b
                                     place_labels(codes, marks + [p.box for p in placed if p], area, char_width)):
         placed[i], items[i] = p, (code, mx, my)
     labels = [(p, mx, my, text.isdigit()) for (text, mx, my), p in zip(items, placed) if p is not None]
+    extra = [(str(k), x, y) for k, x, y, _, _ in drawn if k in named and k not in turning]
+    taken = marks + [p.box for p, *_ in labels]
+    labels += [(p, mx, my, True) for (_, mx, my), p in zip(extra, place_labels(extra, taken, area, char_width)) if p]
     return FrontierLayout(width, height, plot, [(sx(v), tick_label(v, tx)) for v in tx],
                           [(sy(v), tick_label(v, ty)) for v in ty], stairs, drawn, squares, labels, key)

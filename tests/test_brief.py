@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import shutil
@@ -175,6 +176,30 @@ def test_latex_escapes_what_the_fonts_lack():
     assert tex("Peña ☃") == "Peña ?"
 
 
+def test_ticks_are_round_and_cover_the_data():
+    from scorer.charts import nice_ticks, tick_label
+
+    for low, high in [(0.137, 0.862), (-0.118, 0.708), (0.0, 1.0), (0.4, 0.4), (-3.2, 17.9)]:
+        ticks = nice_ticks(low, high, 6)
+        step = ticks[1] - ticks[0]
+        assert ticks[0] <= low and ticks[-1] >= high and 3 <= len(ticks) <= 9
+        assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 2.5, 5)
+        assert all(abs(t / step - round(t / step)) < 1e-6 for t in ticks)
+    assert [tick_label(t, [0, 0.2, 0.4]) for t in (0, 0.2, 0.4)] == ["0", "0.2", "0.4"]
+
+
+def test_labels_never_overlap_each_other_or_a_mark():
+    from scorer.charts import overlaps, place_labels
+
+    marks = [(x - 3, y - 3, x + 3, y + 3) for x, y in [(50 + 4 * i, 50 + 3 * i) for i in range(30)]]
+    items = [(f"label_{i}", 50 + 4 * i, 50 + 3 * i) for i in range(30)]
+    placed = place_labels(items, marks, (0, 0, 400, 300))
+    boxes = [p.box for p in placed if p]
+    assert len(boxes) >= 10
+    assert not any(overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] + marks)
+    assert all(0 <= b[0] and b[2] <= 400 and 0 <= b[1] and b[3] <= 300 for b in boxes)
+
+
 # --- read in a browser ----------------------------------------------------------------------------
 
 # Headless Chromium will not make a window narrower than 500 px, so the page is read inside an
@@ -196,6 +221,13 @@ document.getElementById('page').addEventListener('load',function(){
   if(j===i||(b.label&&j<i))return;
   if(a.x0<b.x1-0.5&&b.x0<a.x1-0.5&&a.y0<b.y1-0.5&&b.y0<a.y1-0.5) r.overlaps.push(a.t+' / '+b.t);});});
  r.labels=items.filter(function(a){return a.label}).length;
+ var table=d.querySelector('#tbl-ranking + .scroll table'),th=table.tHead.rows[0].cells[2];
+ th.click();
+ var v=Array.prototype.map.call(table.tBodies[0].rows,function(tr){return parseFloat(tr.cells[2].dataset.v)});
+ r.sorted=v.every(function(x,i){return i===0||v[i-1]<=x});
+ th.click();
+ var w=Array.prototype.map.call(table.tBodies[0].rows,function(tr){return parseFloat(tr.cells[2].dataset.v)});
+ r.sorted=r.sorted&&w.every(function(x,i){return i===0||w[i-1]>=x});
  var pre=document.createElement('pre');pre.id='reader-check';pre.textContent=JSON.stringify(r);
  document.body.appendChild(pre);
 });
@@ -231,6 +263,7 @@ def test_the_page_reads_at_phone_and_desk_width(case, tmp_path):
         assert result["broken"] == [], "every in-page link resolves"
         assert result["evidence"] > 0, "numbers link to their evidence records"
         assert result["labels"] > 0 and result["overlaps"] == [], "frontier labels overlap"
+        assert result["sorted"], "a click on a header sorts the table, a second click reverses it"
         height = min(result["height"], 16000)
         shown = tmp_path / f"shot-{width}.html"
         shown.write_text(probe(page, width, height))
