@@ -8,10 +8,10 @@ from __future__ import annotations
 import html
 import re
 
-from .brief_sections import GLOSSARY, Cited, Section, _odds, cell_text, cited_ids, frontier_inputs, number, sections
+from .brief_sections import GLOSSARY, Cited, Section, odds_rows, cell_text, cited_ids, frontier_inputs, number, sections
 from .briefing import Briefing
 from .charts import frontier_layout, nice_ticks, tick_label
-from .render import Gain, Table, _heat_colour
+from .render import Table, _heat_colour
 
 STYLE = """
 *{box-sizing:border-box}
@@ -185,7 +185,7 @@ def frontier_svg(b: Briefing) -> str:
 def robustness_svg(b: Briefing, width: int = 600) -> str:
     """p(ratified) per proposal (and the best package) as a dot with its 95% interval; filled
     where the proposal is ratified at the point reading."""
-    rows = _odds(b)
+    rows = odds_rows(b)
     name_w = CHAR * max(len(o.proposal) for o in rows) + 12
     left, right, top, row_h = name_w, 16, 10, 22
     height = top + row_h * len(rows) + 40

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .brief_sections import GLOSSARY, Cited, Section, _odds, cell_text, cited_ids, frontier_inputs, is_number, sections
+from .brief_sections import GLOSSARY, Cited, Section, odds_rows, cell_text, cited_ids, frontier_inputs, is_number, sections
 from .briefing import Briefing
 from .charts import frontier_layout, nice_ticks
 from .render import Gain, Table
@@ -189,7 +189,7 @@ def frontier_tikz(b: Briefing) -> list[str]:
 
 
 def robustness_tikz(b: Briefing) -> list[str]:
-    rows = _odds(b)
+    rows = odds_rows(b)
     width, row_h = 9.0, 0.45
     out = [r"\begin{center}", r"\begin{tikzpicture}[font=\scriptsize]"]
     bottom = -row_h * len(rows)

@@ -208,7 +208,7 @@ def frontier_inputs(b: Briefing) -> tuple:
 
 def robustness_table(b: Briefing) -> Table:
     rows = [[o.proposal, o.ratified_at_point, o.p_ratified, f"{o.low:.3f}–{o.high:.3f}",
-             "" if o.p_first is None else o.p_first, "; ".join(o.decisive) or "-"] for o in _odds(b)]
+             "" if o.p_first is None else o.p_first, "; ".join(o.decisive) or "-"] for o in odds_rows(b)]
     data = [{"proposal": o.proposal, "ratified_at_point": o.ratified_at_point, "p_ratified": round(o.p_ratified, 6),
              "interval": [round(o.low, 6), round(o.high, 6)], "p_first": round(o.p_first, 6),
              "decisive": list(o.decisive)} for o in b.odds]
@@ -218,7 +218,7 @@ def robustness_table(b: Briefing) -> Table:
                  rows, data=data, notes=["accord robust and accord sensitivity PROPOSAL give the detail"])
 
 
-def _odds(b: Briefing) -> list[Odds]:
+def odds_rows(b: Briefing) -> list[Odds]:
     return b.odds + ([b.best.odds] if b.best else [])
 
 
@@ -309,8 +309,15 @@ def briefing_json(b: Briefing, secs: list[Section]) -> dict:
     return out
 
 
-def plain_tables(table: Table) -> Table:
-    """The table with evidence cells shown as record ids (for terminal, markdown and CSV)."""
-    rows = [[", ".join(v.evidence) if isinstance(v, Cited) and v.value == "" else
-             (cell_text(v) if isinstance(v, Cited) else v) for v in row] for row in table.rows]
+def plain_table(table: Table) -> Table:
+    """The table with evidence cells as record ids, a long list as its count (for terminal,
+    markdown and CSV; the evidence appendix lists the records)."""
+    def plain(v: object) -> object:
+        if not isinstance(v, Cited):
+            return v
+        if v.value != "":
+            return cell_text(v)
+        return ", ".join(v.evidence) if len(v.evidence) <= 4 else f"{len(v.evidence)} records"
+
+    rows = [[plain(v) for v in row] for row in table.rows]
     return Table(table.key, table.title, table.headers, rows, data=table.data, notes=table.notes, heat=table.heat)

@@ -8,12 +8,13 @@ import textwrap
 
 from tabulate import tabulate
 
-from .brief_sections import GLOSSARY, cell_text, cited_ids, is_number, plain_tables, sections
+from .brief_sections import GLOSSARY, cell_text, cited_ids, is_number, plain_table, sections
 from .briefing import Briefing
 from .render import Table, render, to_json
 
 TERMINAL_WIDTH = 100
 TERMINAL_CELL = 40  # wrap text cells in terminal tables at this many characters
+NUMBER_HEAD = 10  # ... and headers over numbers at this many
 
 
 def _numeric_column(t: Table, j: int) -> bool:
@@ -22,12 +23,33 @@ def _numeric_column(t: Table, j: int) -> bool:
 
 
 def _table(t: Table, tablefmt: str, wrap: int | None = None) -> str:
-    plain = plain_tables(t)
-    rows = [[cell_text(v) for v in row] for row in plain.rows]
-    align = ["right" if _numeric_column(t, j) else "left" for j in range(len(t.headers))]
+    """A table as text; with `wrap` (the terminal), text cells wrap at that width, headers over
+    numbers at NUMBER_HEAD, and evidence columns are left to the other formats."""
+    keep = [j for j, h in enumerate(t.headers) if not (wrap and h == "evidence")]
+    plain = plain_table(t)
+    escape = (lambda x: x.replace("|", "\\|")) if tablefmt == "pipe" else (lambda x: x)  # noqa: E731
+    rows = [[escape(cell_text(row[j])) for j in keep] for row in plain.rows]
+    align = ["right" if _numeric_column(t, j) else "left" for j in keep]
     widths = [None if a == "right" else wrap for a in align] if wrap and rows else None
-    return tabulate(rows, headers=t.headers, tablefmt=tablefmt, disable_numparse=True, colalign=align,
-                    maxcolwidths=widths, maxheadercolwidths=wrap)
+    heads = [t.headers[j] for j in keep]
+    if wrap:
+        heads = [_stack(h, NUMBER_HEAD if a == "right" else wrap) for h, a in zip(heads, align)]
+    if not rows:
+        return "(none)"
+    return tabulate(rows, headers=heads, tablefmt=tablefmt, disable_numparse=True, colalign=align,
+                    maxcolwidths=widths)
+
+
+def _stack(header: str, width: int) -> str:
+    """A header on lines of at most `width` characters, broken at spaces or after underscores."""
+    lines: list[str] = []
+    for piece in header.replace("_", "_ ").split():
+        joiner = "" if lines and lines[-1].endswith("_") else " "
+        if lines and len(lines[-1]) + len(joiner) + len(piece) <= width:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
 
 
 def brief_markdown(b: Briefing, title: str) -> str:
@@ -80,7 +102,7 @@ def brief_terminal(b: Briefing, title: str) -> str:
 
 
 def brief_csv(b: Briefing) -> str:
-    return render([plain_tables(t) for s in sections(b) for t in s.tables], "csv")
+    return render([plain_table(t) for s in sections(b) for t in s.tables], "csv")
 
 
 def render_brief(b: Briefing, fmt: str, title: str, fragment: bool = False) -> str:

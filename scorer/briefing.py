@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .analysis import Explanation, explain
+from .judgments import DEFAULT_SEED
 from .models import Scenario, Study
 from .ranking import DEFAULT_METHOD, RankRow, rank
 from .ratification import CountryVerdict, seat_shares
@@ -184,15 +185,10 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     best_point = best.point.point if best else None
     shown = shown_proposals(rows, odds)
     b = Briefing(study, scenario, method, rows, where, reasons, opened, f, best,
-                 turning_points(f, best_point) if f and f.points else [], odds, BRIEF_SAMPLES, seed(),
+                 turning_points(f, best_point) if f and f.points else [], odds, BRIEF_SAMPLES, DEFAULT_SEED,
                  shown, shown_stakeholders(rows, shown))
     b.findings = findings(b)
     return b
-
-
-def seed() -> int:
-    from .judgments import DEFAULT_SEED  # noqa: PLC0415
-    return DEFAULT_SEED
 
 
 def frontier_of(study: Study, scenario: Scenario) -> Frontier | None:
@@ -217,7 +213,7 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     from .sampling import compile_kernel, ratified_counts, robust  # noqa: PLC0415
     from .sensitivity import decisive, sensitivity  # noqa: PLC0415
 
-    result = robust(study, scenario, BRIEF_SAMPLES, seed(), method=method)
+    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method)
     n = result.samples
     odds = [Odds(o.proposal, o.ratified_at_point, o.ratified / n, *wilson(o.ratified, n), o.first / n,
                  tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True))))
@@ -226,7 +222,7 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     if f is not None and f.points:
         point = max(f.points, key=lambda p: (min(p.gains.values()), -p.point))
         kernel = compile_kernel(study, scenario, {"best": (point.package, f.countries)})
-        count = int(ratified_counts(kernel, n, np.random.default_rng(seed()))[0][0])
+        count = int(ratified_counts(kernel, n, np.random.default_rng(DEFAULT_SEED))[0][0])
         best = BestPackage(point, Odds(f"frontier point {point.point}", point.coalition.ratified, count / n,
                                        *wilson(count, n), None, ()))
     return odds, best

@@ -23,7 +23,9 @@ def names(items: list[str], limit: int = 3) -> str:
     items = list(items)
     if len(items) > limit:
         items = items[:limit - 1] + [f"{len(items) - limit + 1} more"]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
+    if len(items) <= 1:
+        return items[0] if items else "none"
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def pct(x: float) -> str:
@@ -98,7 +100,7 @@ def best(b: Briefing) -> Finding | None:
     a, c = b.frontier.countries
     text = (f"The best package for both countries is frontier point {p.point}: the worst gain is "
             f"{p.gains[a]:+.3f} in {a}'s ratifying coalition and {p.gains[c]:+.3f} in {c}'s; it is ratified in "
-            f"{pct(o.p_ratified)} of {b.samples} sampled worlds (95% interval {pct(o.low)}–{pct(o.high)}).")
+            f"{pct(o.p_ratified)} of {b.samples} sampled worlds (95% interval {o.low:.1%}–{o.high:.1%}).")
     return Finding("best", text, "frontier", {"point": p.point, "gains": dict(p.gains), "p_ratified": o.p_ratified,
                                               "low": o.low, "high": o.high})
 
