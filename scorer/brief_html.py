@@ -23,7 +23,7 @@ p,li,dd,figcaption{overflow-wrap:anywhere}
 .prov{font-size:.85em;color:#444}
 .headline{font-size:1.08em;background:#f3f6f9;border-left:4px solid #1f5f8b;margin:0;padding:.6em 1em .6em 2.2em}
 .headline li{margin:.35em 0}
-nav ol{columns:14em;font-size:.9em;padding-left:1.4em}
+nav ol{columns:14em;column-gap:3em;font-size:.9em;padding-left:1.6em}
 .scroll{overflow-x:auto;max-width:100%;margin:.6em 0 1em;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)),linear-gradient(to right,rgba(255,255,255,0),#fff 70%) 100% 0,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.25),rgba(0,0,0,0)),radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) 100% 0;background-repeat:no-repeat;background-size:2.5em 100%,2.5em 100%,1em 100%,1em 100%;background-attachment:local,local,scroll,scroll}
 table{border-collapse:collapse;font-size:.85em}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
