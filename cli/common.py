@@ -112,7 +112,6 @@ class View:
     proposals: tuple[str, ...] = ()
     stakeholders: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
-    given: frozenset[str] = frozenset()  # the command's parameters given on the command line
     study: str | None = None  # --study as given
 
 
@@ -158,12 +157,10 @@ def viewed(filters: bool = False) -> Callable[[Callable], Callable]:
                 kwargs[name] = kwargs[name][0] if kwargs[name] else None
             chosen = {name: kwargs.pop(name) for name in options}
             split = lambda items: tuple(x.strip() for t in items or [] for x in t.split(",") if x.strip())  # noqa: E731
-            given = frozenset(p for p in ctx.params if (ctx.get_parameter_source(p) is not None
-                                                         and not ctx.get_parameter_source(p).name.startswith("DEFAULT")))
             study = ctx.params.get("study")
             token = _VIEW.set(View(bool(chosen["wide"]), chosen["table"], split(chosen["columns"]),
                                    split(chosen.get("proposals")), split(chosen.get("stakeholders")),
-                                   split(chosen.get("only_countries")), given, None if study is None else str(study)))
+                                   split(chosen.get("only_countries")), None if study is None else str(study)))
             try:
                 return command(*args, **kwargs)
             finally:
@@ -189,10 +186,12 @@ def terminal_width() -> int | None:
 
 def given(param: str) -> bool:
     """Whether the running command's option `param` was given (not left at its default)."""
-    return param in _VIEW.get().given
+    ctx = get_current_context(silent=True)
+    source = ctx.get_parameter_source(param) if ctx is not None else None
+    return source is not None and not source.name.startswith("DEFAULT")
 
 
-def _format(fmt: Format, output: str | None) -> Format:
+def chosen_format(fmt: Format, output: str | None) -> Format:
     """--format when given on the command line, else the one -o's extension implies, else `fmt`."""
     if output is not None and not given("fmt"):
         return EXTENSIONS.get(Path(output).suffix.lower(), fmt)
@@ -244,7 +243,7 @@ def emit(result: Result, fmt: Format, output: str | None, title: str = "accord",
     ctx = get_current_context(silent=True)
     raw = bool(ctx and ctx.meta.get("accord.raw"))
     view = _VIEW.get()
-    fmt = _format(fmt, output)
+    fmt = chosen_format(fmt, output)
     result = _narrowed(result, view, study)
     label = context_label(study, scenario)
     if label and fmt is not Format.json and fmt.value not in MACHINE_FORMATS:
@@ -264,10 +263,15 @@ def emit(result: Result, fmt: Format, output: str | None, title: str = "accord",
         result = tables[0]
     width = None if view.wide or output is not None else terminal_width()
     text = render(result, fmt.value, title, width, raw=raw)
+    emit_text(text, output, f"{ctx.info_name if ctx else 'accord'}.{SUFFIX[fmt]}")
+
+
+def emit_text(text: str, output: str | None, name: str = "accord.txt") -> None:
+    """Print `text`, or write it to `output` (see `scorer.writing`; `name` in a folder)."""
     if output is None:
         typer.echo(text, nl=False)
     else:
-        _write(output_path(output, f"{ctx.info_name if ctx else 'accord'}.{SUFFIX[fmt]}"), text)
+        _write(output_path(output, name), text)
 
 
 @contextmanager

@@ -7,16 +7,18 @@ from typing import Annotated, Optional
 import typer
 
 from scorer import analysis, reports, sweeps
+from scorer.brief_text import render_brief
 from scorer.briefing import STAGES, brief as build_brief
-from scorer.errors import StudyError
-from scorer.loading import load_located, load_study
+from scorer.errors import AccordError, StudyError
+from scorer.loading import find_study, load_located, load_study
+from scorer.provenance import build_date, provenance, study_label
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
 from scorer.render import Report
 from scorer.scoring import resolve_scenario
 
 from .app import app
-from .common import (Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, emit, once_per_dimension,
-                     stages, viewed)
+from .common import (SUFFIX, Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, chosen_format, emit,
+                     emit_text, once_per_dimension, stages, viewed)
 from .parsing import parse_levels
 
 MethodOpt = Annotated[str, typer.Option(
@@ -83,7 +85,7 @@ def explain(
 ) -> None:
     """Each dimension's contribution to a stakeholder's gain, with the evidence behind it, and where
     each number comes from (stakeholder file, scenario override or the model's mechanism; file:line)."""
-    from scorer.provenance import sources, sources_table  # noqa: PLC0415
+    from scorer.origins import sources, sources_table  # noqa: PLC0415
 
     s, locator, problems = load_located(study)
     if problems:
@@ -138,14 +140,25 @@ def compare(
 
 
 @app.command()
-@viewed(filters=True)
+@viewed()  # --scenario as one id; the briefing lays out its own tables, so no filters
 def brief(
     method: MethodOpt = DEFAULT_METHOD,
+    fragment: Annotated[bool, typer.Option(
+        "--fragment", help="With --format latex: the body only, to paste into a document of your own "
+        "(its first lines name the packages it needs).")] = False,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
-    """The briefing: ranking, matrix, ratification by country, pivotal actors, blockers and why."""
+    """The briefing, headline first: what ratifies and what fails, who blocks and where, the cheapest
+    unlock, the best package for both countries on the frontier and how robust it is, the gains
+    that matter; appendices hold the full frontier, the full matrix and the evidence records. The
+    date in its provenance line is SOURCE_DATE_EPOCH's when set, so runs can be byte-identical."""
+    if fragment and fmt is not Format.latex:
+        raise AccordError("--fragment applies to --format latex only")
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
     with stages(STAGES, "briefing") as stage:
-        tables = build_brief(s, sc, method, stage)
-    emit(tables, fmt, output, title=f"accord briefing: {s.manifest.name} ({sc.id})", study=s, scenario=sc)
+        b = build_brief(s, sc, method, stage)
+    b.provenance = provenance(find_study(study), study_label(study), sc.id, b.seed, build_date())
+    fmt = chosen_format(fmt, output)
+    text = render_brief(b, fmt.value, f"accord briefing: {s.manifest.name} ({sc.id})", fragment)
+    emit_text(text, output, f"brief.{SUFFIX[fmt]}")

@@ -493,6 +493,7 @@ CONTRACT_CALLS = {
     "sensitivity": [document_call("sensitivity", "json")],
     "optimize --robust": [document_call("optimize --robust", "json", "highs")],
     "backtest": [document_call("backtest", "json")],
+    "brief": [document_call("brief", "json")],
     "rank -s all": [Call(("rank", "-s", "all", "--study", str(MINI), "--format", "json"))],
     "diff": [Call(OTHERS["diff"] + ("--format", "json"))],
 }

@@ -170,7 +170,7 @@ def test_new_output_files_honour_the_umask_and_a_trailing_slash_means_a_folder(t
                   preexec_fn=lambda: os.umask(0o027))
     assert done.returncode == 0, done.stderr
     written = tmp_path / "out" / "brief.md"
-    assert written.read_text().startswith("### ") and stat.S_IMODE(written.stat().st_mode) == 0o640
+    assert written.read_text().startswith("# accord briefing") and stat.S_IMODE(written.stat().st_mode) == 0o640
     assert f"wrote {written}" in done.stderr
 
 
