@@ -20,5 +20,13 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root(debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False) -> None:
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read the study's files afresh, without the cache of validated studies in "
+        "$XDG_CACHE_HOME/accord (~/.cache/accord); ACCORD_NO_CACHE=1 does the same.")] = False,
+) -> None:
     """Compare and score policy proposals for US-Mexico migration cooperation."""
+    from scorer import study_cache  # noqa: PLC0415  (not needed for --help)
+
+    study_cache.use(not no_cache)
