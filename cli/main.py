@@ -3,14 +3,31 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
 
 from scorer.errors import AccordError, StudyError
 
-from . import optimize_commands, robust_commands, score_commands, study_commands  # noqa: F401  (they register their commands)
 from .app import app
+
+# The module that defines each command. A run imports and builds only its command's module (start-up
+# time is what an analyst waits for); --help, no command or an unknown one loads them all, in this
+# order. tests/test_cli.py checks the table against the commands the modules define.
+COMMANDS = {
+    **dict.fromkeys(("optimize", "unlock", "frontier"), "optimize_commands"),
+    **dict.fromkeys(("rank", "matrix", "coalition", "explain", "whatif", "compare", "brief"), "score_commands"),
+    **dict.fromkeys(("robust", "sensitivity"), "robust_commands"),
+    **dict.fromkeys(("validate", "list", "show", "init", "schema", "tables"), "study_commands"),
+}
+
+
+def register(args: list[str]) -> None:
+    """Import the command modules `args` need (each registers its commands on the app)."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    for module in [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"{__package__}.{module}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
+        register(args)
         app(args=[a for a in args if a != "--debug"], prog_name="accord")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)

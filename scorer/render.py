@@ -14,7 +14,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tabulate import tabulate
 
 FORMATS = ("terminal", "markdown", "csv", "json", "html", "latex")
 
@@ -87,6 +86,8 @@ TERMINAL_WRAP = 100  # wrap long text cells in terminal tables at this many char
 
 
 def _text(tables: list[Table], tablefmt: str, heading: str, wrap: int | None = None) -> str:
+    from tabulate import tabulate  # noqa: PLC0415  (imported by the text formats only: a start-up cost)
+
     parts = []
     for t in tables:
         block = [f"{heading}{t.title}", ""] if t.title else []
