@@ -3,9 +3,10 @@ read before parses no TOML and reruns no check.
 
 An entry is keyed by accord's and pydantic's versions, the code that reads and checks a study, and
 the path and content of every study file: any change is a miss, and the study is then loaded and
-checked afresh. Entries are JSON (pydantic's own round trip, never pickle), one per study folder,
-written atomically. The evidence, documents and tables are stored apart from the rest and validated
-only when a command first reads them, so `rank` never touches them.
+checked afresh. Entries are JSON (pydantic's own round trip, never pickle), one per study folder
+for the last MAX_ENTRIES folders, written atomically. The evidence, documents and tables are stored
+apart from the rest and validated only when a command first reads them, so `rank` never touches
+them.
 
 Off with `--no-cache`, or for a whole session with the environment variable ACCORD_NO_CACHE=1."""
 
@@ -25,6 +26,7 @@ from .models import Model, Study
 
 ENV_DISABLE = "ACCORD_NO_CACHE"
 MAX_FILE_BYTES = 8 * 2**20  # a study file this large is left to the loader to judge, uncached
+MAX_ENTRIES = 32  # studies kept; writing another drops the least recently written
 # Study fields validated on every hit, and those read on demand (the bulk of the bytes).
 CORE = ("manifest", "dimensions", "stakeholders", "institutions", "scenarios", "proposals")
 RECORDS = ("documents", "evidence", "tables")
@@ -102,6 +104,9 @@ def write(root: Path, key: str, study: Study) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        entries = sorted(target.parent.glob("study-*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,19 @@ def test_memoised_level_lookups_follow_a_copy_with_new_levels():
     with pytest.raises(ValueError):
         dim.level("no_such_level")
     assert [v.rank for v in Venue] == [0, 1, 2]
+
+
+def test_only_the_last_studies_written_are_kept(tmp_path, cache_dir, monkeypatch):
+    monkeypatch.setattr(study_cache, "MAX_ENTRIES", 2)
+    copies = []
+    for i in range(3):
+        copies.append(tmp_path / f"study{i}")
+        copies[-1].mkdir()
+        for part in ("accord.toml", "criteria", "proposals", "seeds"):
+            src = MINI / part
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, copies[-1] / part)
+        load_study(copies[-1])
+        os.utime(next(p for p in cache_dir.iterdir() if json.loads(p.read_bytes().split(b"\n")[0])["root"]
+                      == str(copies[-1].resolve())), ns=(i * 10**9, i * 10**9))
+    kept = {json.loads(p.read_bytes().split(b"\n")[0])["root"] for p in cache_dir.iterdir()}
+    assert kept == {str(c.resolve()) for c in copies[1:]}
