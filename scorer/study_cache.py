@@ -50,9 +50,14 @@ def enabled() -> bool:
 
 
 def folder() -> Path:
-    """$XDG_CACHE_HOME/accord, else ~/.cache/accord."""
+    """$XDG_CACHE_HOME/accord, else ~/.cache/accord; OSError when there is no home folder either."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "accord"
+    if os.path.isabs(base):
+        return Path(base) / "accord"
+    try:
+        return Path.home() / ".cache" / "accord"
+    except RuntimeError as err:
+        raise OSError(f"no folder for the study cache: {err}") from None
 
 
 def study_key(root: Path, files: list[Path]) -> str | None:
@@ -92,10 +97,10 @@ def write(root: Path, key: str, study: Study) -> None:
     skipped silently, as the study loads without it."""
     core = study.model_dump_json(include=set(CORE)).encode()
     records = study.model_dump_json(include=set(RECORDS)).encode()
-    header = json.dumps({"key": key, "root": str(root), "payload": _payload_digest(core, records)}).encode()
-    target = _entry(root)
+    header = json.dumps({"key": key, "root": str(root.resolve()), "payload": _payload_digest(core, records)}).encode()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _entry(root)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -1,5 +1,6 @@
 """The cache of validated studies: the same study as a fresh load, missed on any change to a file,
-to the code or to accord's version, off on request, and never trusted when damaged."""
+to the code or to accord's version, off on request, and never trusted when damaged. Also the
+memoised lookups of the models, the other start-up saving."""
 
 from __future__ import annotations
 
@@ -165,3 +166,16 @@ def test_only_the_last_studies_written_are_kept(tmp_path, cache_dir, monkeypatch
                       == str(copies[-1].resolve())), ns=(i * 10**9, i * 10**9))
     kept = {json.loads(p.read_bytes().split(b"\n")[0])["root"] for p in cache_dir.iterdir()}
     assert kept == {str(c.resolve()) for c in copies[1:]}
+
+
+def test_without_a_cache_folder_the_study_still_loads(monkeypatch, fresh_loads):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv(study_cache.ENV_DISABLE, raising=False)
+    monkeypatch.setattr(study_cache, "_enabled", True)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert load_study(MINI) == load_study(MINI, cache=False)
+    assert len(fresh_loads) == 2
