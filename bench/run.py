@@ -1,51 +1,193 @@
-"""All the benchmarks, each reported as a ratio measured in this one run (the machines are shared
-and noisy, so absolute times mean little): the cold start of `accord rank` and the backtest
-here, then bench/optimize.py and bench/robust.py.
+"""All the benchmarks, each figure printed beside the previous one (bench/previous.json). The machines
+are shared and noisy, so times are compared within this one run, as ratios of paired runs: A and B
+alternate (A B, B A, A B, ...) so that drift hits both, and the median of the per-pair ratios is
+reported, for wall time and for CPU time (user + system, which other load on the machine disturbs
+less). Timings are of whole processes (time.perf_counter, resource) or of in-process calls. The
+backtest on the shipped case is timed against a cold `accord rank` the same way.
 
-Run: .venv/bin/python bench/run.py [--quick]   (--quick: smaller optimiser runs, no 10M-world run)"""
+1. Start-up, in fresh processes: `accord rank` and `accord --help` against the import floor of
+   accord's own libraries (`python -c "import pydantic, typer"`); `accord rank` with a cold study
+   cache (--no-cache) as well; `accord brief` against `accord rank`.
+2. The frontier on dense generated studies (every stakeholder concerned with every dimension):
+   20x4x30, 20x4x120 and 40x4x120 (dimensions x levels x stakeholders), with HiGHS and CBC, each in
+   a fresh process stopped at a wall-clock limit: seconds, points and status.
+3. `accord robust`'s sampler against its numpy bound (bench/robust_bound.py: the least numpy work
+   for the same ratification counts from the same random stream), in worlds per second.
+Without --quick, then bench/optimize.py and bench/robust.py in full.
+
+Run: .venv/bin/python bench/run.py [--quick] [--save]
+  --quick: fewer pairs, a shorter frontier limit, no full sub-benchmarks
+  --save:  store this run's figures in bench/previous.json as the ones to compare against next"""
 
 from __future__ import annotations
 
+import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PREVIOUS = ROOT / "bench" / "previous.json"
 ACCORD = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
+FLOOR = [sys.executable, "-c", "import pydantic, typer"]
+DENSE = [(20, 4, 30), (20, 4, 120), (40, 4, 120)]
+SOLVERS = ("highs", "cbc")
+
+FRONTIER_CHILD = """
+import json, sys, time
+from scorer.frontier import frontier
+from scorer.synthetic import synthetic_study
+d, levels, n, solver = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+study = synthetic_study(d, levels, n, seed=0, concerns=(d, d))
+start = time.perf_counter()
+result = frontier(study, study.scenario(), solver=solver)
+print(json.dumps({"seconds": time.perf_counter() - start, "points": len(result.points), "status": result.status}))
+"""
 
 
-def wall(cmd: list[str], repeat: int = 7) -> float:
-    """Median wall time of a fresh process running `cmd`."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process (exit codes 0 and 1 both count as done)."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd[3:]) or cmd[-1]} failed: {done.stderr.strip()}")
+    return wall, _children_cpu() - cpu
 
 
-def bench_cold_rank() -> None:
-    bare = wall([sys.executable, "-c", "pass"])
-    rank = wall(ACCORD + ["rank"])
-    print(f"cold `accord rank` on the shipped case: {rank:.3f} s; bare python start: {bare:.3f} s; "
-          f"ratio {rank / bare:.1f}x (target: well under 0.5 s)")
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def bench_backtest() -> None:
-    rank = wall(ACCORD + ["rank"], 3)
-    backtest = wall(ACCORD + ["backtest", "--format", "json"], 3)
-    print(f"`accord backtest` on the shipped case (10,000 worlds per scenario): {backtest:.2f} s, "
-          f"{backtest / rank:.1f}x a cold `accord rank` (target: a few seconds)")
+def paired(a: list[str], b: list[str], pairs: int, env: dict[str, str]) -> dict[str, float]:
+    """Wall and CPU: the median ratio a/b over `pairs` pairs run alternately, and the medians."""
+    ta, tb = [], []
+    for i in range(pairs):
+        for which in ((a, ta), (b, tb)) if i % 2 == 0 else ((b, tb), (a, ta)):
+            which[1].append(once(which[0], env))
+    out = {}
+    for k, kind in enumerate(("wall", "cpu")):
+        out[kind] = statistics.median(x[k] / y[k] for x, y in zip(ta, tb))
+        out[f"{kind} a"], out[f"{kind} b"] = statistics.median(x[k] for x in ta), statistics.median(y[k] for y in tb)
+    return out
+
+
+class Figures:
+    """This run's figures, each printed beside the previous run's."""
+
+    def __init__(self) -> None:
+        self.previous = json.loads(PREVIOUS.read_text()) if PREVIOUS.is_file() else {}
+        self.now: dict[str, float | str] = {}
+
+    def show(self, name: str, value: float | str, unit: str = "", detail: str = "") -> None:
+        self.now[name] = value
+        was = self.previous.get(name)
+        shown = lambda v: (f"{v:,}" if isinstance(v, int) else f"{v:.3g}{unit}" if isinstance(v, float)  # noqa: E731
+                           else str(v))
+        print(f"   {name:<34} {shown(value):>12}   (previous {shown(was) if was is not None else '-'})"
+              + (f"   {detail}" if detail else ""), flush=True)
+
+    def save(self) -> None:
+        rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in self.now.items()}
+        PREVIOUS.write_text(json.dumps(rounded, indent=2) + "\n")
+        print(f"saved to {PREVIOUS.relative_to(ROOT)}")
+
+
+def bench_start_up(figures: Figures, pairs: int) -> None:
+    print(f"== start-up: fresh processes, {pairs} alternating pairs, median ratios; "
+          f"floor = python -c \"import pydantic, typer\"", flush=True)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}  # a study cache of this run's own
+        env.pop("ACCORD_NO_CACHE", None)
+        once(ACCORD + ["rank"], env)  # fills the cache, as the analyst's previous command did
+        for name, cmd in (("rank / floor", ["rank"]), ("rank --no-cache / floor", ["--no-cache", "rank"]),
+                          ("--help / floor", ["--help"])):
+            r = paired(ACCORD + cmd, FLOOR, pairs, env)
+            for kind in ("wall", "cpu"):
+                figures.show(f"{name}, {kind}", r[kind], "x",
+                             f"accord {' '.join(cmd)} {r[f'{kind} a'] * 1000:.0f} ms, floor {r[f'{kind} b'] * 1000:.0f} ms")
+        r = paired(ACCORD + ["brief"], ACCORD + ["rank"], max(3, pairs // 4), env)
+        for kind in ("wall", "cpu"):
+            figures.show(f"brief / rank, {kind}", r[kind], "x",
+                         f"brief {r[f'{kind} a']:.2f} s, rank {r[f'{kind} b'] * 1000:.0f} ms")
+
+
+def bench_frontier(figures: Figures, limit: float) -> None:
+    print(f"== frontier on dense generated studies (fresh process each, stopped after {limit:.0f} s)", flush=True)
+    for d, levels, n in DENSE:
+        for solver in SOLVERS:
+            name = f"frontier {d}x{levels}x{n} {solver}"
+            cmd = [sys.executable, "-c", FRONTIER_CHILD, str(d), str(levels), str(n), solver]
+            try:
+                out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=limit, check=True).stdout
+            except subprocess.TimeoutExpired:
+                figures.show(f"{name} s", f">{limit:.0f}", detail="stopped: no answer within the limit")
+                continue
+            result = json.loads(out.strip().splitlines()[-1])
+            figures.show(f"{name} s", result["seconds"], " s", f"{result['points']} points, {result['status']}")
+            figures.show(f"{name} points", result["points"])
+
+
+def bench_robust(figures: Figures, samples: int, rounds: int) -> None:
+    import robust_bound  # noqa: PLC0415  (bench/robust_bound.py)
+    from scorer.loading import load_study  # noqa: PLC0415
+    from scorer.sampling import compile_kernel, robust  # noqa: PLC0415
+
+    print(f"== robust on the shipped case: {samples:,} worlds, {rounds} alternating rounds, medians", flush=True)
+    study = load_study(ROOT, cache=False)
+    scenario = study.scenario()
+    kernel = compile_kernel(study, scenario)
+    full = robust(study, scenario, samples, seed=1)
+    counts = dict(zip(kernel.proposals, robust_bound.ratified_counts(kernel, samples, seed=1).tolist()))
+    if counts != {o.proposal: o.ratified for o in full.odds}:
+        raise RuntimeError("the numpy bound counts other ratifications than robust: it is not the same arithmetic")
+    t_robust, t_bound = [], []
+    for i in range(rounds):
+        for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+            start = time.perf_counter()
+            if which == 0:
+                robust(study, scenario, samples, seed=1)
+            else:
+                robust_bound.ratified_counts(kernel, samples, seed=1)
+            (t_robust if which == 0 else t_bound).append(time.perf_counter() - start)
+    start = time.perf_counter()
+    robust_bound.draw_only(kernel, samples, seed=1)
+    t_draw = time.perf_counter() - start
+    rate, bound = samples / statistics.median(t_robust), samples / statistics.median(t_bound)
+    figures.show("robust worlds/s", round(rate), "", f"{len(kernel.judgments)} ranged judgments, "
+                 f"{len(kernel.proposals)} proposals, {len(kernel.stakeholders)} stakeholders")
+    figures.show("numpy bound worlds/s", round(bound), "", f"drawing alone {samples / t_draw:,.0f} worlds/s")
+    figures.show("robust / bound", statistics.median(b / r for r, b in zip(t_robust, t_bound)), "x",
+                 "median of the rounds' ratios; target: at least 1/1.3 = 0.77")
+
+
+def bench_backtest(figures: Figures, pairs: int) -> None:
+    print("== backtest on the shipped case (10,000 worlds per scenario) against a cold rank", flush=True)
+    env = {k: v for k, v in os.environ.items() if k != "ACCORD_NO_CACHE"}
+    r = paired(ACCORD + ["backtest", "--format", "json"], ACCORD + ["rank"], pairs, env)
+    for kind in ("wall", "cpu"):
+        figures.show(f"backtest / rank, {kind}", r[kind], "x",
+                     f"backtest {r[f'{kind} a']:.2f} s, rank {r[f'{kind} b'] * 1000:.0f} ms (target: a few seconds)")
 
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
-    print("== cold start", flush=True)
-    bench_cold_rank()
-    print("== backtest", flush=True)
-    bench_backtest()
-    for script, flags in (("optimize.py", ["--quick"]), ("robust.py", ["--skip-big"])):
-        print(f"== bench/{script}", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "bench" / script), *(flags if quick else [])], cwd=ROOT, check=True)
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    figures = Figures()
+    bench_start_up(figures, pairs=10 if quick else 20)
+    bench_backtest(figures, pairs=3 if quick else 5)
+    bench_frontier(figures, limit=30.0 if quick else 600.0)
+    bench_robust(figures, samples=50_000 if quick else 200_000, rounds=5 if quick else 9)
+    if "--save" in sys.argv:
+        figures.save()
+    if not quick:
+        for script in ("optimize.py", "robust.py"):
+            print(f"== bench/{script}", flush=True)
+            subprocess.run([sys.executable, str(ROOT / "bench" / script)], cwd=ROOT, check=True)

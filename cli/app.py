@@ -37,8 +37,14 @@ def _root(
     raw: Annotated[bool, typer.Option(
         "--raw", help="CSV cells as they are: by default a text cell starting with = + - @ tab or CR gets a "
         "leading ' so a spreadsheet shows it instead of running it as a formula (OWASP's advice).")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read the study's files afresh, without the cache of validated studies in "
+        "$XDG_CACHE_HOME/accord (~/.cache/accord); ACCORD_NO_CACHE=1 does the same.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print accord's version and exit.")] = False,
 ) -> None:
     """Compare and score policy proposals for US-Mexico migration cooperation."""
+    from scorer import study_cache  # noqa: PLC0415  (not needed for --help)
+
     ctx.meta["accord.raw"] = raw
+    study_cache.use(not no_cache)

@@ -4,6 +4,7 @@ as for any Unix tool, 130 when interrupted and 141 when the reader of the output
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -12,8 +13,6 @@ import typer
 from scorer.errors import AccordError, StudyError
 from scorer.escaping import ASCII_FALLBACK, terminal
 
-from . import (backtest_commands, diff_commands, optimize_commands, robust_commands,  # noqa: F401
-               score_commands, study_commands)  # (they register their commands)
 from .app import app
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
@@ -57,6 +56,25 @@ def readable_metavars(command) -> None:
     for sub in getattr(command, "commands", {}).values():
         readable_metavars(sub)
 
+# The module that defines each command. A run imports and builds only its command's module (start-up
+# time is what an analyst waits for); --help, no command or an unknown one loads them all, in this
+# order. tests/test_cli.py checks the table against the commands the modules define.
+COMMANDS = {
+    **dict.fromkeys(("optimize", "unlock", "frontier"), "optimize_commands"),
+    **dict.fromkeys(("rank", "matrix", "coalition", "explain", "whatif", "compare", "brief"), "score_commands"),
+    **dict.fromkeys(("robust", "sensitivity"), "robust_commands"),
+    **dict.fromkeys(("validate", "list", "show", "init", "schema", "tables"), "study_commands"),
+    "backtest": "backtest_commands",
+    "diff": "diff_commands",
+}
+
+
+def register(args: list[str]) -> None:
+    """Import the command modules `args` need (each registers its commands on the app)."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    for module in [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"{__package__}.{module}")
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors become one-line messages, never tracebacks.
@@ -66,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     rest = [a for a in args if a not in ("--debug", "--raw")]
     _output_streams_never_fail_on_a_mark()
     try:
+        register(rest)
         command = typer.main.get_command(app)
         readable_metavars(command)
         command(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import textwrap
 
-from tabulate import tabulate
 
 from .brief_sections import GLOSSARY, cell_text, cited_ids, is_number, plain_table, sections
 from .briefing import Briefing
@@ -36,6 +35,8 @@ def _table(t: Table, tablefmt: str, wrap: int | None = None) -> str:
         heads = [_stack(h, NUMBER_HEAD if a == "right" else wrap) for h, a in zip(heads, align)]
     if not rows:
         return "(none)"
+    from tabulate import tabulate  # noqa: PLC0415  (text formats only: a start-up cost)
+
     return tabulate(rows, headers=heads, tablefmt=tablefmt, disable_numparse=True, colalign=align,
                     maxcolwidths=widths)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import checks, reading
+from . import checks, reading, study_cache
 from .errors import FieldPath, Problem, StudyError, format_path
 from .models import FILE_KINDS, Study
 from .toml_lines import LineIndex
@@ -160,8 +160,7 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
         locator.files[key] = (source, base)
         parts[_collection(kind)][item_id] = obj
 
-    for kind, pattern, required in LAYOUT:
-        files, unlisted = _files(root, pattern)
+    for kind, pattern, required, files, unlisted in layout_files(root):
         problems += unlisted
         if unlisted:
             broken.add(kind)
@@ -211,9 +210,34 @@ def _collection(kind: str) -> str:
             "table": "tables", "episode": "episodes"}[kind]
 
 
-def load_study(path: str | os.PathLike | None = None) -> Study:
-    """The validated study at `path` (see `find_study`); raises StudyError listing every problem."""
-    study, _, problems = load_located(path)
+def layout_files(root: Path) -> list[tuple[str, str, bool, list[Path], list[Problem]]]:
+    """(file kind, glob, required, its files in order, problems listing its folder) for each
+    entry of LAYOUT."""
+    return [(kind, pattern, required, *_files(root, pattern)) for kind, pattern, required in LAYOUT]
+
+
+def _cache_key(root: Path) -> str | None:
+    """The study cache's key for the files at `root` (None: a required file is missing or a
+    folder cannot be listed)."""
+    layout = layout_files(root)
+    if not all((files or not required) and not unlisted for _, _, required, files, unlisted in layout):
+        return None
+    return study_cache.study_key(root, [f for _, _, _, files, _ in layout for f in files])
+
+
+def load_study(path: str | os.PathLike | None = None, cache: bool | None = None) -> Study:
+    """The validated study at `path` (see `find_study`); raises StudyError listing every problem.
+
+    With the cache (default: on unless turned off, see `study_cache.enabled`) a study whose files
+    are unchanged since it was last loaded comes from the user's cache folder, its evidence,
+    documents and tables read only when used; a study that loads is stored there."""
+    root = find_study(path)
+    key = _cache_key(root) if (study_cache.enabled() if cache is None else cache) else None
+    if key is not None and (cached := study_cache.read(root, key)) is not None:
+        return cached
+    study, _, problems = load_located(root)
     if problems:
         raise StudyError(problems)
+    if key is not None and _cache_key(root) == key:  # unchanged while it loaded
+        study_cache.write(root, key, study)
     return study

@@ -7,7 +7,8 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, Strict, StringConstraints,
+                      field_serializer, field_validator, model_validator)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 # Numbers are finite (allow_inf_nan=False below), never a boolean (Strict: `true` is not 1.0) and,
@@ -20,7 +21,9 @@ Range = tuple[Real, Real]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # defer_build: a model's validator is built when first used, so a command pays only for the
+    # file kinds it reads (a cached study's evidence, documents and tables are read on demand).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Venue(str, Enum):
@@ -32,7 +35,10 @@ class Venue(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Venue).index(self)
+        return _VENUE_RANK[self]
+
+
+_VENUE_RANK = {venue: i for i, venue in enumerate(Venue)}
 
 
 def check_range(value: float, rng: Range | None, name: str) -> None:
@@ -147,10 +153,23 @@ class Dimension(Model):
 
     @property
     def level_ids(self) -> list[str]:
-        return [lv.id for lv in self.levels]
+        return self._lookup()[1]
 
     def level(self, level_id: str) -> Level:
-        return self.levels[self.level_ids.index(level_id)]
+        try:
+            return self._lookup()[2][level_id]
+        except KeyError:
+            raise ValueError(f"'{level_id}' is not a level of dimension '{self.id}'") from None
+
+    def _lookup(self) -> tuple[list[Level], list[str], dict[str, Level]]:
+        """(levels, their ids, level by id), memoised: scoring reads them on every step. Kept
+        outside the fields (pydantic ignores it in equality and dumps) and rebuilt if `levels` is
+        another list (a model_copy with new levels)."""
+        memo = self.__dict__.get("_levels_memo")
+        if memo is None or memo[0] is not self.levels:
+            memo = (self.levels, [lv.id for lv in self.levels], {lv.id: lv for lv in self.levels})
+            self.__dict__["_levels_memo"] = memo
+        return memo
 
     def members(self, levels: LevelSet) -> set[str]:
         """Level ids of this dimension that a LevelSet names."""
@@ -565,6 +584,11 @@ class Study(Model):
     proposals: dict[str, Proposal]
     tables: dict[str, InterviewTable] = {}
     episodes: dict[str, Episode] = {}
+
+    @field_serializer("documents", "evidence", "tables", "episodes", mode="wrap")
+    def _read_on_demand(self, records: object, handler: SerializerFunctionWrapHandler) -> object:
+        """A cached study reads these on first use (scorer.study_cache): any mapping dumps as a dict."""
+        return handler(records if isinstance(records, dict) else dict(records))
 
     def scenario(self, scenario_id: str | None = None) -> Scenario:
         return self.scenarios[scenario_id or self.manifest.default_scenario]

@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tabulate import tabulate
 
 from . import escaping, fit
 from .writing import write_text
@@ -102,6 +101,8 @@ def to_json(value: object) -> str:
 
 def _grid(t: Table, tablefmt: str, width: int | None) -> str:
     """The table drawn by tabulate; within `width` characters if given (see `fit`)."""
+    from tabulate import tabulate  # noqa: PLC0415  (imported by the text formats only: a start-up cost)
+
     headers, rows = [str(h) for h in t.headers], [[str(c) for c in row] for row in _display_rows(t)]
     if width is None or not rows:
         return tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True)

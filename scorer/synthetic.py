@@ -77,20 +77,22 @@ def _concerns(rng: random.Random, dims: list[Dimension], low: int, high: int) ->
 
 
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
-                    rules: int | None = None, n_proposals: int = 4) -> Study:
+                    rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
     rules (default: a quarter of the dimensions), two scenarios (`base`, and `shifted` with a
     salience shift, new House seats and majority party, and an absent group) and
-    `n_proposals` random proposals besides the status quo."""
+    `n_proposals` random proposals besides the status quo. Each stakeholder cares about between
+    `concerns` (low, high) dimensions: default 3-8 (1-4 under 8 dimensions); (n, n) makes a dense
+    study, every stakeholder concerned with every dimension."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
     dims = _dimensions(rng, n_dimensions, n_levels, n_dimensions // 4 if rules is None else rules)
     dim_list = list(dims.values())
     per_country = 3 if n_stakeholders < 16 else 4
-    spread = (1, min(4, n_dimensions)) if n_dimensions < 8 else (3, 8)
+    spread = concerns or ((1, min(4, n_dimensions)) if n_dimensions < 8 else (3, 8))
     stakeholders: dict[str, Stakeholder] = {}
     chambers: dict[str, Chamber] = {}
     countries: dict[str, Country] = {}
@@ -143,7 +145,7 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
                    (("Access", items[:half]), ("Security", items[half:])) if part]
         proposals[f"proposal{k}"] = Proposal(
             id=f"proposal{k}", title=f"Proposal {k}", sponsor=rng.choice(["us_president", "mx_president"]),
-            date=dt.date(2001, 2, 1 + k), summary="A generated package.", pillars=pillars)
+            date=dt.date(2001, 2, 1) + dt.timedelta(days=k), summary="A generated package.", pillars=pillars)
     return Study(manifest=Manifest(name=f"synthetic-{seed}", default_scenario="base"), documents={}, evidence={},
                  dimensions=dims, stakeholders=stakeholders,
                  institutions=Institutions(countries=countries, chambers=chambers),

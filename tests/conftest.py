@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,16 @@ settings.load_profile("ci")
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "mini"
 SOURCES = HERE / "fixtures" / "sources"
+
+
+# The study cache (scorer.study_cache) goes to a folder of this session's own, never the user's: set
+# before any test module loads a study at import, and inherited by the CLI run as a subprocess.
+STUDY_CACHE = tempfile.mkdtemp(prefix="accord-tests-")
+os.environ["XDG_CACHE_HOME"] = STUDY_CACHE
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(STUDY_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

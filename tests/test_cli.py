@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 
 import pytest
 
 from cli.app import app
+from cli.main import COMMANDS as MODULE_OF, register
 from conftest import MINI, assert_well_formed
 
+register([])  # every command module, as for --help
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 TABLE_COMMANDS = [
     ("list", "proposals"), ("show", "grand_bargain"), ("rank",), ("matrix",), ("coalition", "grand_bargain"),
@@ -124,3 +127,20 @@ def test_brief_reports_its_slow_stages_on_a_terminal_only(monkeypatch):
     with stages(STAGES, "briefing") as stage:
         brief(study, study.scenario("calm"), stage=stage)
     assert "frontier" in screen.getvalue() and "robustness" in screen.getvalue()
+
+
+def test_each_command_is_imported_from_the_module_that_defines_it():
+    """A run imports only its command's module (cli.main.COMMANDS): the table must stay true."""
+    defined = {c.name or c.callback.__name__: c.callback.__module__ for c in app.registered_commands}
+    assert {name: f"cli.{module}" for name, module in MODULE_OF.items()} == defined
+
+
+def test_a_command_builds_without_the_other_modules():
+    """`accord rank` in a fresh process imports neither the optimiser nor the study browser."""
+    probe = ("import sys; from cli.main import main; code = main(['rank', '--study', sys.argv[1], '-f', 'json']); "
+             "print(sorted(m for m in sys.modules if m.startswith(('cli.', 'pulp', 'scorer.optimize', 'tabulate'))))")
+    done = subprocess.run([sys.executable, "-c", probe, str(MINI)], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "cli.score_commands" in loaded
+    for absent in ("cli.optimize_commands", "cli.study_commands", "pulp", "scorer.optimize", "tabulate"):
+        assert absent not in loaded, loaded

@@ -1,0 +1,183 @@
+"""A cache of validated studies in the user's cache folder, so that a command reading a study it has
+read before parses no TOML and reruns no check.
+
+An entry is keyed by accord's and pydantic's versions, the code that reads and checks a study, and
+the path and content of every study file: any change is a miss, and the study is then loaded and
+checked afresh. Entries are JSON (pydantic's own round trip, never pickle), one per study folder
+for the last MAX_ENTRIES folders, written atomically. The evidence, documents and tables are stored
+apart from the rest and validated only when a command first reads them, so `rank` never touches
+them.
+
+Off with `--no-cache`, or for a whole session with the environment variable ACCORD_NO_CACHE=1."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from pydantic import create_model
+
+from .models import Model, Study
+
+ENV_DISABLE = "ACCORD_NO_CACHE"
+MAX_FILE_BYTES = 8 * 2**20  # a study file this large is left to the loader to judge, uncached
+MAX_ENTRIES = 32  # studies kept; writing another drops the least recently written
+# Study fields validated on every hit, and those read on demand (the bulk of the bytes).
+CORE = ("manifest", "dimensions", "stakeholders", "institutions", "scenarios", "proposals")
+RECORDS = ("documents", "evidence", "tables", "episodes")
+# The modules whose code decides what a loaded study is: a change to them invalidates every entry.
+_CODE = ("models.py", "checks.py", "loading.py", "study_cache.py")
+
+_Core = create_model("_Core", __base__=Model, **{f: (Study.model_fields[f].annotation, ...) for f in CORE})
+_Records = create_model("_Records", __base__=Model, **{f: (Study.model_fields[f].annotation, ...) for f in RECORDS})
+_enabled = True
+
+
+def use(enabled: bool) -> None:
+    """Turn the cache on or off for this process (the CLI's --no-cache)."""
+    global _enabled
+    _enabled = enabled
+
+
+def enabled() -> bool:
+    """Whether load_study reads and writes the cache: on unless turned off here or by ACCORD_NO_CACHE."""
+    return _enabled and os.environ.get(ENV_DISABLE, "") in ("", "0")
+
+
+def folder() -> Path:
+    """$XDG_CACHE_HOME/accord, else ~/.cache/accord; OSError when there is no home folder either."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
+        return Path(base) / "accord"
+    try:
+        return Path.home() / ".cache" / "accord"
+    except RuntimeError as err:
+        raise OSError(f"no folder for the study cache: {err}") from None
+
+
+def study_key(root: Path, files: list[Path]) -> str | None:
+    """Digest of the code, the versions and every file's path and content; None when a file is not
+    a regular file of a sensible size (the loader reports it; such a study is never cached)."""
+    digest = hashlib.sha256(_code_stamp().encode())
+    for path in files:
+        try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        rel = path.relative_to(root).as_posix().encode()
+        digest.update(b"%d:%s%d:" % (len(rel), rel, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def read(root: Path, key: str) -> Study | None:
+    """The cached study for `root` if its entry carries `key`, else None (a miss, never an error)."""
+    try:
+        header, core, records = _entry(root).read_bytes().split(b"\n", 2)
+        meta = json.loads(header)
+        if meta.get("key") != key or meta.get("payload") != _payload_digest(core, records):
+            return None
+        fields = dict(_Core.model_validate_json(core))
+    except (OSError, ValueError):  # missing, unreadable, truncated or foreign: load afresh
+        return None
+    deferred = _Deferred(records)
+    return Study.model_construct(**fields, **{f: deferred.field(f) for f in RECORDS})
+
+
+def write(root: Path, key: str, study: Study) -> None:
+    """Store `study` (validated, loaded from `root`) under `key`; a cache that cannot be written is
+    skipped silently, as the study loads without it."""
+    core = study.model_dump_json(include=set(CORE)).encode()
+    records = study.model_dump_json(include=set(RECORDS)).encode()
+    header = json.dumps({"key": key, "root": str(root.resolve()), "payload": _payload_digest(core, records)}).encode()
+    try:
+        target = _entry(root)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(b"\n".join((header, core, records)))
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        entries = sorted(target.parent.glob("study-*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _entry(root: Path) -> Path:
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
+    return folder() / f"study-{name}.json"
+
+
+def _payload_digest(core: bytes, records: bytes) -> str:
+    return hashlib.sha256(core + b"\n" + records).hexdigest()
+
+
+_stamp: str | None = None
+
+
+def _code_stamp() -> str:
+    """accord's and pydantic's versions and a digest of the code that reads a study."""
+    global _stamp
+    if _stamp is None:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  (only on a cache lookup)
+
+        import pydantic  # noqa: PLC0415
+
+        try:
+            accord = version("accord")
+        except PackageNotFoundError:
+            accord = "unknown"
+        code = hashlib.sha256()
+        for name in _CODE:
+            code.update((Path(__file__).parent / name).read_bytes())
+        _stamp = f"accord {accord}; pydantic {pydantic.VERSION}; code {code.hexdigest()}"
+    return _stamp
+
+
+class _Deferred:
+    """The evidence, documents and tables of a cached study, validated together on first read."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._fields: dict[str, dict] | None = None
+
+    def get(self, name: str) -> dict:
+        if self._fields is None:
+            self._fields = dict(_Records.model_validate_json(self._raw))
+            self._raw = b""
+        return self._fields[name]
+
+    def field(self, name: str) -> _DeferredMapping:
+        return _DeferredMapping(self, name)
+
+
+class _DeferredMapping(Mapping):
+    """One of those collections: a read-only mapping that loads on first use."""
+
+    def __init__(self, source: _Deferred, name: str) -> None:
+        self._source, self._name = source, name
+
+    def __getitem__(self, key: str):
+        return self._source.get(self._name)[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source.get(self._name))
+
+    def __len__(self) -> int:
+        return len(self._source.get(self._name))
+
+    def __repr__(self) -> str:
+        return repr(self._source.get(self._name))

@@ -1,0 +1,181 @@
+"""The cache of validated studies: the same study as a fresh load, missed on any change to a file,
+to the code or to accord's version, off on request, and never trusted when damaged. Also the
+memoised lookups of the models, the other start-up saving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scorer import loading, study_cache
+from scorer.errors import StudyError
+from scorer.loading import load_study
+from scorer.models import Dimension, Venue
+
+from conftest import MINI
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch) -> Path:
+    """An empty cache folder for one test, with the cache on; counts fresh loads in `loads`."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(study_cache.ENV_DISABLE, raising=False)
+    monkeypatch.setattr(study_cache, "_enabled", True)
+    return tmp_path / "xdg" / "accord"
+
+
+@pytest.fixture
+def fresh_loads(monkeypatch) -> list[Path]:
+    """The study folders loaded from their files (not from the cache), in order."""
+    calls: list[Path] = []
+    real = loading.load_located
+
+    def counting(path=None):
+        calls.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(loading, "load_located", counting)
+    return calls
+
+
+@pytest.mark.parametrize("root", [MINI, loading.shipped_case()], ids=["mini", "shipped"])
+def test_a_cached_study_equals_the_fresh_one(root, cache_dir, fresh_loads):
+    fresh = load_study(root, cache=False)
+    load_study(root)  # miss: loads and stores
+    cached = load_study(root)
+    assert len(fresh_loads) == 2
+    assert not isinstance(cached.evidence, dict), "evidence is read on demand"
+    assert cached == fresh
+    assert cached.model_dump_json() == fresh.model_dump_json()
+    assert list(cached.evidence) == list(fresh.evidence) and dict(cached.tables) == fresh.tables
+
+
+def test_the_entry_is_json_written_atomically(cache_dir):
+    load_study(MINI)
+    entries = list(cache_dir.iterdir())
+    assert [e.name for e in entries if e.name.startswith(".")] == [], "no temporary file left behind"
+    (entry,) = entries
+    header, core, records = entry.read_bytes().split(b"\n")
+    assert json.loads(header)["root"] == str(MINI.resolve())
+    assert set(json.loads(core)) == set(study_cache.CORE)
+    assert set(json.loads(records)) == set(study_cache.RECORDS)
+
+
+def test_a_changed_file_is_a_miss_even_with_its_size_and_time_kept(mini, cache_dir, fresh_loads):
+    assert load_study(mini).stakeholders["house_moderates"].concerns["guest_workers"].salience == 0.7
+    path = mini / "criteria" / "stakeholders" / "house_moderates.toml"
+    before = path.stat()
+    path.write_text(path.read_text().replace("salience = 0.7", "salience = 0.8"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert load_study(mini).stakeholders["house_moderates"].concerns["guest_workers"].salience == 0.8
+    assert len(fresh_loads) == 2
+
+
+def test_a_new_or_removed_file_is_a_miss(mini, cache_dir):
+    load_study(mini)
+    extra = mini / "proposals" / "pilot_copy.toml"
+    extra.write_text((mini / "proposals" / "pilot_deal.toml").read_text().replace('"pilot_deal"', '"pilot_copy"'))
+    assert "pilot_copy" in load_study(mini).proposals
+    extra.unlink()
+    assert "pilot_copy" not in load_study(mini).proposals
+
+
+def test_another_accord_version_is_a_miss(cache_dir, fresh_loads, monkeypatch):
+    load_study(MINI)
+    load_study(MINI)
+    assert len(fresh_loads) == 1
+    monkeypatch.setattr(study_cache, "_stamp", None)
+    monkeypatch.setattr("importlib.metadata.version", lambda name: "999.0")
+    load_study(MINI)
+    assert len(fresh_loads) == 2
+
+
+def test_a_study_with_problems_is_never_cached(mini, cache_dir):
+    path = mini / "proposals" / "pilot_deal.toml"
+    path.write_text(path.read_text().replace('sponsor = "', 'sponsor = "nobody_'))
+    for _ in range(2):
+        with pytest.raises(StudyError):
+            load_study(mini)
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "tamper"])
+def test_a_damaged_entry_is_ignored_and_replaced(damage, cache_dir, fresh_loads):
+    fresh = load_study(MINI)
+    (entry,) = cache_dir.iterdir()
+    data = entry.read_bytes()
+    entry.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00not json",
+                       "tamper": data.replace(b'"pilot_deal"', b'"pilot_deel"')}[damage])
+    assert load_study(MINI) == fresh
+    assert len(fresh_loads) == 2
+    assert load_study(MINI) == fresh and len(fresh_loads) == 2, "the entry was rewritten"
+
+
+def test_off_by_environment_variable(cache_dir, fresh_loads, monkeypatch):
+    monkeypatch.setenv(study_cache.ENV_DISABLE, "1")
+    load_study(MINI)
+    load_study(MINI)
+    assert len(fresh_loads) == 2
+    assert not cache_dir.exists()
+
+
+def test_off_by_the_no_cache_option(cache_dir, fresh_loads, run):
+    assert run("--no-cache", "rank", "--study", MINI, "-f", "json")[0] == 0
+    assert not cache_dir.exists()
+    assert run("rank", "--study", MINI, "-f", "json")[0] == 0
+    assert run("rank", "--study", MINI, "-f", "json")[0] == 0
+    assert len(fresh_loads) == 2 and cache_dir.exists()
+
+
+def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch, fresh_loads):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.setattr(study_cache, "_enabled", True)
+    monkeypatch.delenv(study_cache.ENV_DISABLE, raising=False)
+    assert load_study(MINI) == load_study(MINI, cache=False)
+
+
+def test_memoised_level_lookups_follow_a_copy_with_new_levels():
+    dim = load_study(MINI, cache=False).dimensions["legalisation"]
+    assert dim.level(dim.level_ids[-1]) is dim.levels[-1]
+    reversed_dim = dim.model_copy(update={"levels": dim.levels[::-1]})
+    assert reversed_dim.level_ids == dim.level_ids[::-1]
+    assert reversed_dim == Dimension.model_validate(reversed_dim.model_dump())
+    with pytest.raises(ValueError):
+        dim.level("no_such_level")
+    assert [v.rank for v in Venue] == [0, 1, 2]
+
+
+def test_only_the_last_studies_written_are_kept(tmp_path, cache_dir, monkeypatch):
+    monkeypatch.setattr(study_cache, "MAX_ENTRIES", 2)
+    copies = []
+    for i in range(3):
+        copies.append(tmp_path / f"study{i}")
+        copies[-1].mkdir()
+        for part in ("accord.toml", "criteria", "proposals", "seeds"):
+            src = MINI / part
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, copies[-1] / part)
+        load_study(copies[-1])
+        os.utime(next(p for p in cache_dir.iterdir() if json.loads(p.read_bytes().split(b"\n")[0])["root"]
+                      == str(copies[-1].resolve())), ns=(i * 10**9, i * 10**9))
+    kept = {json.loads(p.read_bytes().split(b"\n")[0])["root"] for p in cache_dir.iterdir()}
+    assert kept == {str(c.resolve()) for c in copies[1:]}
+
+
+def test_without_a_cache_folder_the_study_still_loads(monkeypatch, fresh_loads):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv(study_cache.ENV_DISABLE, raising=False)
+    monkeypatch.setattr(study_cache, "_enabled", True)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert load_study(MINI) == load_study(MINI, cache=False)
+    assert len(fresh_loads) == 2
