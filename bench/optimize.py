@@ -25,7 +25,7 @@ from scorer.ranking import assess  # noqa: E402
 from cli.parsing import parse_objective  # noqa: E402
 from scorer.search import optimize  # noqa: E402
 from scorer.solver import SOLVERS  # noqa: E402
-from scorer.synthetic import synthetic_study  # noqa: E402
+from synthetic import synthetic_study  # noqa: E402
 from scorer.concessions import unlock  # noqa: E402
 
 ACCORD = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]

@@ -40,8 +40,9 @@ SOLVERS = ("highs", "cbc")
 
 FRONTIER_CHILD = """
 import json, sys, time
-from scorer.frontier import frontier
-from scorer.synthetic import synthetic_study
+sys.path.insert(0, "tests")
+from scorer.pareto import frontier
+from synthetic import synthetic_study
 d, levels, n, solver = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 study = synthetic_study(d, levels, n, seed=0, concerns=(d, d))
 start = time.perf_counter()
@@ -179,7 +180,7 @@ def bench_backtest(figures: Figures, pairs: int) -> None:
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
-    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
     figures = Figures()
     bench_start_up(figures, pairs=10 if quick else 20)
     bench_backtest(figures, pairs=3 if quick else 5)

@@ -323,7 +323,7 @@ def test_cbc_retry_that_ends_without_a_solution_file_leaves_nothing(tmp_path, mo
     PuLP raises, and used to leave its .mps and .sol files in TMPDIR."""
     from scorer.limits import Limits
     from scorer.search import optimize
-    from scorer.synthetic import synthetic_study
+    from synthetic import synthetic_study
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # where PuLP puts its files unless told otherwise
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # and where the tempfile module does

@@ -21,7 +21,7 @@ from scorer.compiled import compiled
 from scorer.limits import Limits, Requirement, requirements, resolve_limits
 from scorer.search import OptimizerMismatch, optimize, verify
 from scorer.ratification import coalition
-from scorer.synthetic import synthetic_study
+from synthetic import synthetic_study
 from scorer.concessions import concession_limits, unlock
 
 STUDY = load_study(MINI)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scorer.checks import check_study
-from scorer.synthetic import synthetic_study
+from synthetic import synthetic_study
 
 
 def test_many_proposals_get_distinct_dates_past_the_end_of_february():

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, Pillar,
+from scorer.models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, Pillar,
                      Proposal, Scenario, SalienceShift, SeatShares, Stakeholder, Study, Venue, VenueRule)
-from .scoring import Package
+from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
 _COUNTRIES = {
