@@ -27,6 +27,11 @@ def _chamber_json(t) -> dict:
     return out
 
 
+def _result(v: CountryVerdict | None) -> str:
+    """'statute ok' / 'treaty fails' ('-' where the proposal does not involve the country)."""
+    return "-" if v is None else f"{_venue(v)} {'ok' if v.ratified else 'fails'}"
+
+
 def _status(c: Coalition) -> str:
     return "; ".join(f"{k}: {_venue(v)} {'ok' if v.ratified else 'fails'}" for k, v in c.countries.items())
 
@@ -43,11 +48,13 @@ def rank_table(rows: list[RankRow], method: str, scenario: str) -> Table:
                            for k, v in r.assessment.coalition.countries.items()},
              "accepting": accepting(r.assessment.coalition), "blocking": r.assessment.coalition.blocking}
             for r in rows]
-    display = [[r.rank, r.proposal, r.score, r.ratified, _status(r.assessment.coalition),
-                len(accepting(r.assessment.coalition)), ", ".join(r.assessment.coalition.blocking)] for r in rows]
+    countries = list(dict.fromkeys(k for r in rows for k in r.assessment.coalition.countries))
+    display = [[r.rank, r.proposal, r.score, r.ratified]
+               + [_result(r.assessment.coalition.countries.get(k)) for k in countries]
+               + [len(accepting(r.assessment.coalition)), ", ".join(r.assessment.coalition.blocking)] for r in rows]
     return Table("ranking", f"Ranking by {method} ({scenario})",
-                 ["rank", "proposal", "score", "ratified", "venue and result by country", "accepting", "blocking"],
-                 display, data=data)
+                 ["rank", "proposal", "score", "ratified", *countries, "accepting", "blocking"], display, data=data,
+                 notes=["under each country: the venue the proposal needs there and whether it ratifies"])
 
 
 def matrix_table(study: Study, assessments: list[Assessment], scenario: str) -> Table:

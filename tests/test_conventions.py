@@ -296,3 +296,13 @@ def test_results_show_as_tables_and_records_in_a_notebook(monkeypatch):
     fake = types.SimpleNamespace(DataFrame=types.SimpleNamespace(from_records=lambda recs: ("frame", recs)))
     monkeypatch.setitem(sys.modules, "pandas", fake)
     assert rows.to_frame() == ("frame", records)
+
+
+def test_rank_shows_a_column_per_country_and_country_keeps_only_that_one():
+    both, mexico = many(("rank", "--study", MINI, "-f", "csv"), ("rank", "--study", MINI, "-f", "csv", "--country", "mx"))
+    head_both = next(csv.reader(io.StringIO(ok(both))))
+    head_mx = next(csv.reader(io.StringIO(ok(mexico))))
+    assert {"us", "mx"} <= set(head_both)
+    assert "mx" in head_mx and "us" not in head_mx
+    rows = list(csv.DictReader(io.StringIO(ok(both))))
+    assert {r["us"].split()[-1] for r in rows} <= {"ok", "fails"}
