@@ -21,7 +21,7 @@ def ratified_counts(kernel: Kernel, samples: int, seed: int) -> np.ndarray:
     drawn_multiplier = kernel.multiplier[who, dims][:, None]
     r_cols, r_who = kernel.reservation_draws
     width, low = (kernel.high - kernel.low)[:, None], kernel.low[:, None]
-    can_accept = (~kernel.breach & kernel.present[:, None]).T[:, :, None]  # (P, S, 1)
+    can_accept = (~kernel.touched & kernel.present[:, None]).T[:, :, None]  # (P, S, 1)
     test_weights, threshold = kernel.tests.weights, kernel.tests.threshold[:, :, None]
     counts, done, step = np.zeros(P, np.int64), 0, chunk_size(kernel)
     while done < samples:
