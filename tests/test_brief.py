@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ def test_headline_names_the_verdicts_that_turn_on_open_judgments():
 def test_the_terminal_brief_opens_with_the_headline_and_leaves_the_appendices_out(brief):
     out = brief()
     head = out.split("\n\n\n")[0]
-    assert head.startswith("accord briefing: mini (calm)\naccord 0.1.0 · study")
+    assert head.startswith(f"accord briefing: mini (calm)\naccord {metadata.version('accord')} · study")
     assert "1. In calm, 2 of 3 proposals ratify" in head and "5. No verdict turns on a judgment" in head
     assert "Appendix" not in out and max(len(line) for line in out.splitlines()) <= 160
 
