@@ -376,7 +376,7 @@ class Proposal(Model):
     sponsor: Id
     date: dt.date
     summary: str
-    countries: list[Id] = Field(["us", "mx"], min_length=1, description="Countries that must ratify it.")
+    countries: list[Id] = Field(min_length=1, description="Countries that must ratify it.")
     evidence: list[Id] = []
     pillars: list[Pillar] = []
     note: str = ""

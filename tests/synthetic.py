@@ -135,7 +135,7 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
             absent=groups[:1]),
     }
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
-                                        date=dt.date(2001, 1, 1), summary="Nothing changes.")}
+                                        date=dt.date(2001, 1, 1), summary="Nothing changes.", countries=list(countries))}
     for k in range(n_proposals):
         package = _proposal_package(rng, dims)
         moved = {d: lv for d, lv in package.items() if lv != dims[d].level_ids[0]}
@@ -145,7 +145,8 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
                    (("Access", items[:half]), ("Security", items[half:])) if part]
         proposals[f"proposal{k}"] = Proposal(
             id=f"proposal{k}", title=f"Proposal {k}", sponsor=rng.choice(["us_president", "mx_president"]),
-            date=dt.date(2001, 2, 1) + dt.timedelta(days=k), summary="A generated package.", pillars=pillars)
+            date=dt.date(2001, 2, 1) + dt.timedelta(days=k), summary="A generated package.", pillars=pillars,
+            countries=list(countries))
     return Study(manifest=Manifest(name=f"synthetic-{seed}", default_scenario="base"), documents={}, evidence={},
                  dimensions=dims, stakeholders=stakeholders,
                  institutions=Institutions(countries=countries, chambers=chambers),

@@ -123,10 +123,10 @@ def split_study(splits: list[int]) -> Study:
     countries = {c: Country(name=c, venues={v: VenueRule(actors=[f"{c}_president"]) for v in Venue})
                  for c in ("us", "mx")}
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
-                                        date=dt.date(2001, 1, 1), summary="No deal.")}
+                                        date=dt.date(2001, 1, 1), summary="No deal.", countries=["us", "mx"])}
     for x in splits:
         proposals[f"split_{x}"] = Proposal(id=f"split_{x}", title=f"{x}/{100 - x}", sponsor="us_president",
-                                           date=dt.date(2001, 1, 2), summary="A split.",
+                                           date=dt.date(2001, 1, 2), summary="A split.", countries=["us", "mx"],
                                            pillars=[Pillar(name="Split", provisions={"split": f"s{x}"})])
     return Study(manifest=Manifest(name="split", default_scenario="base"), documents={}, evidence={},
                  dimensions={"split": Dimension(id="split", label="Split", levels=levels)},
