@@ -44,10 +44,6 @@ def default_solver() -> str:
     raise AccordError("no MILP solver is available: install highspy, or PuLP with its bundled CBC")
 
 
-def check_solver(name: str) -> None:
-    _solver(name, None)
-
-
 def _solver(name: str, time_limit: float | None, check: bool = True, preprocess: bool = False):
     if name == "highs":
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
