@@ -7,11 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from scorer import analysis, reports, sweeps
-from scorer.brief_text import render_brief
-from scorer.briefing import STAGES, brief as build_brief
 from scorer.errors import AccordError, StudyError
 from scorer.loading import find_study, load_located, load_study
-from scorer.provenance import build_date, provenance, study_label
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
 from scorer.render import Report
 from scorer.scoring import resolve_scenario
@@ -156,6 +153,10 @@ def brief(
         raise AccordError("--fragment applies to --format latex only")
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
+    from scorer.brief_text import render_brief  # noqa: PLC0415  (the brief's modules load for the brief only)
+    from scorer.briefing import STAGES, brief as build_brief  # noqa: PLC0415
+    from scorer.provenance import build_date, provenance, study_label  # noqa: PLC0415
+
     with stages(STAGES, "briefing") as stage:
         b = build_brief(s, sc, method, stage)
     b.provenance = provenance(find_study(study), study_label(study), sc.id, b.seed, build_date())

@@ -10,37 +10,44 @@ Notebooks use these names directly; the `accord` command line only calls them:
     scorer.optimize(study, sc)                       # PuLP loads on first use
     scorer.robust(study, sc, 2000)                   # numpy loads on first use
 
-The optimiser, the sampler and sensitivity are imported on first use (PEP 562), so a notebook or
-command that only scores never loads PuLP or numpy."""
+Every name is imported on first use (PEP 562), so a notebook or command that only scores never
+loads PuLP or numpy, and a command loads only the modules it uses."""
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from .analysis import compare, explain, whatif
-from .compiled import CompiledStudy, compile_study
-from .errors import AccordError, Problem, StudyError
-from .limits import Limits, Objective
-from .loading import find_study, load_study, shipped_case
-from .models import Study
-from .ranking import assess, assess_all, rank
-from .ratification import coalition
-from .validation import validate_study
-
-# name -> module holding it, imported on first access
+# name -> module holding it, imported on first access, so that importing one submodule (the CLI
+# imports `scorer.loading`, say) does not load the rest
 _LAZY = {
+    "AccordError": "errors", "Problem": "errors", "StudyError": "errors",
+    "CompiledStudy": "compiled", "compile_study": "compiled",
+    "Limits": "limits", "Objective": "limits",
+    "find_study": "loading", "load_study": "loading", "shipped_case": "loading",
+    "Study": "models", "validate_study": "validation",
+    "assess": "ranking", "assess_all": "ranking", "rank": "ranking", "coalition": "ratification",
+    "compare": "analysis", "explain": "analysis", "whatif": "analysis",
     "optimize": "search", "unlock": "concessions", "frontier": "pareto", "robust_optimize": "robust_search",
     "robust": "sampling", "sensitivity": "stability",
 }
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time these load on first use
+    from .analysis import compare, explain, whatif
+    from .compiled import CompiledStudy, compile_study
+    from .concessions import unlock
+    from .errors import AccordError, Problem, StudyError
+    from .limits import Limits, Objective
+    from .loading import find_study, load_study, shipped_case
+    from .models import Study
     from .pareto import frontier
-    from .search import optimize
+    from .ranking import assess, assess_all, rank
+    from .ratification import coalition
     from .robust_search import robust_optimize
     from .sampling import robust
+    from .search import optimize
     from .stability import sensitivity
-    from .concessions import unlock
+    from .validation import validate_study
 
 
 def __getattr__(name: str):
