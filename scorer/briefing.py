@@ -219,7 +219,7 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     from .robust_reports import decisive  # noqa: PLC0415
     from .stability import sensitivity  # noqa: PLC0415
 
-    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method)
+    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method, roles=False)
     n = result.samples
     odds = [Odds(o.proposal, o.ratified_at_point, o.ratified / n, *wilson(o.ratified, n), o.first / n,
                  tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True))))

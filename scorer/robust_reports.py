@@ -31,7 +31,13 @@ def judgment_json(j: Judgment) -> dict:
             "level": j.level, "point": j.point, "low": j.low, "high": j.high}
 
 
+def _counted_roles(r: Robustness) -> None:
+    if any(o.pivotal is None for o in r.odds):
+        raise ValueError("the report needs who is pivotal and blocking: sample with robust(..., roles=True)")
+
+
 def robustness_json(r: Robustness) -> dict:
+    _counted_roles(r)
     n = r.samples
     out = []
     for o in r.odds:
@@ -57,6 +63,7 @@ def _most(counts: dict[str, int], samples: int, n: int = 3) -> str:
 def robust_report(r: Robustness) -> Report:
     """Per proposal: the point verdict, how often ratified and ranked first, the rank
     distribution, and who is most often pivotal or blocking."""
+    _counted_roles(r)
     n = r.samples
     rows, dist = [], []
     for o in r.odds:

@@ -371,8 +371,8 @@ class Odds:
     rank_counts: tuple[int, ...]  # worlds at rank 1, 2, ...
     countries: dict[str, int]
     accepts: dict[str, int]
-    pivotal: dict[str, int]
-    blocking: dict[str, int]
+    pivotal: dict[str, int] | None  # None: not counted (robust(..., roles=False))
+    blocking: dict[str, int] | None
 
 
 @dataclass(frozen=True)
@@ -415,8 +415,10 @@ def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, dist
 
 def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
            distribution: str = "uniform", method: str = DEFAULT_METHOD, ignore_ratification: bool = False,
-           chunk: int | None = None, progress: Callable[[int], None] | None = None) -> Robustness:
-    """Ratification and ranking odds of every proposal over `samples` drawn worlds."""
+           chunk: int | None = None, progress: Callable[[int], None] | None = None, roles: bool = True) -> Robustness:
+    """Ratification and ranking odds of every proposal over `samples` drawn worlds; with `roles`,
+    also how often each stakeholder is pivotal or blocking (a quarter of the work: `accord robust`
+    reports them, the brief does not ask)."""
     if samples < 1:
         raise AccordError(f"the number of sampled worlds must be at least 1, found {samples}")
     if method not in METHODS:
@@ -431,7 +433,7 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
     done = 0
     while done < samples:
         n = min(step, samples - done)
-        worlds = evaluate(kernel, draw(kernel, n, rng, distribution), roles=True)
+        worlds = evaluate(kernel, draw(kernel, n, rng, distribution), roles=roles)
         r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
         ratified += worlds.ratified.sum(axis=1)
         first += (r == 1).sum(axis=1)
@@ -439,8 +441,9 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
             rank_counts[p] += np.bincount(r[p], minlength=P + 1)
             countries[p] += worlds.countries[p].sum(axis=1)
         accepts += worlds.accepts.sum(axis=2)
-        pivotal += worlds.pivotal.sum(axis=2)
-        blocking += worlds.blocking.sum(axis=2)
+        if roles:
+            pivotal += worlds.pivotal.sum(axis=2)
+            blocking += worlds.blocking.sum(axis=2)
         done += n
         if progress is not None:
             progress(n)
@@ -454,6 +457,6 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
         odds.append(Odds(pid, point[pid].ratified, point[pid].rank, int(ratified[p]), int(first[p]),
                          tuple(int(x) for x in rank_counts[p, 1:]),
                          {c: int(x) for c, x in zip(kernel.tests.countries[p], countries[p])},
-                         per(accepts), per(pivotal), per(blocking)))
+                         per(accepts), per(pivotal) if roles else None, per(blocking) if roles else None))
     odds.sort(key=lambda o: (-o.ratified, -o.first, o.proposal))
     return Robustness(scenario.id, method, samples, seed, distribution, kernel.judgments, tuple(odds))

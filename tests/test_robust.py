@@ -263,3 +263,16 @@ def test_progress_bar_only_on_a_terminal_and_long_runs(monkeypatch):
     with progress(PROGRESS_FROM, "sampling", PROGRESS_FROM) as tick:
         tick(PROGRESS_FROM)
     assert "sampling" in screen.getvalue()
+
+
+def test_sampling_without_roles_gives_the_same_odds_and_the_report_refuses_it():
+    """The brief samples without counting who is pivotal or blocking (a quarter of the work); the
+    odds it reads must not change, and `accord robust`'s report needs the counts."""
+    study = load_study(RANGED)
+    scenario = study.scenario("alarm")
+    full, plain = robust(study, scenario, 1500, seed=3), robust(study, scenario, 1500, seed=3, roles=False)
+    assert [(o.proposal, o.ratified, o.first, o.rank_counts, o.countries, o.accepts) for o in full.odds] == \
+        [(o.proposal, o.ratified, o.first, o.rank_counts, o.countries, o.accepts) for o in plain.odds]
+    assert all(o.pivotal is None and o.blocking is None for o in plain.odds)
+    with pytest.raises(ValueError, match="roles=True"):
+        robustness_json(plain)
