@@ -4,8 +4,11 @@ traced exactly by the ε-constraint method on the optimiser's programme, with th
 proposals placed relative to it.
 
 Each step maximises the second country's floor while the first's must exceed the last point by
-`STEP`, then maximises the first's with the second's held: every point is Pareto-optimal and no
-frontier point is skipped (up to `STEP`). Each package a solver returns is re-scored by the scoring
+`STEP`: one solve per step. A step that finds the same best for the second country with more for
+the first replaces the last point, which was one of several packages at that level; a step that
+finds less confirms it. So every point kept is Pareto-optimal and no frontier point is skipped
+(up to `STEP`), as with a second solve per point that held the second country and maximised the
+first, at about half the solves. Each package a solver returns is re-scored by the scoring
 code; where a solver met the step only within its own tolerance, the step grows tenfold (to
 `MAX_STEP` at most) for that point, and past that the frontier is reported as not proven complete.
 
@@ -85,11 +88,10 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     form = formulate(model, limits)
     floor_a = floor_variable(form, [a], f"worst_gain_{a}")
     floor_b = floor_variable(form, [b], f"worst_gain_{b}")
-    # The ε-constraint and the hold on the second country go through bounds on these two variables.
+    # The ε-constraint goes through the bounds of this variable.
     eps = form.prob.add_variable("epsilon", lowBound=None, upBound=None)
-    hold = form.prob.add_variable("hold", lowBound=None, upBound=None)
     form.add(floor_a >= eps, f"frontier_floor_{a}")
-    form.add(floor_b >= hold, f"frontier_hold_{b}")
+    maximise(form, floor_b)
     low = min(form.bounds[s][0] for s in form.bounds) - 1.0
 
     points: list[FrontierPoint] = []
@@ -99,34 +101,29 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     while len(points) < MAX_POINTS:
         floor = points[-1].gains[a] + step if points else low
         eps.lowBound = eps.upBound = floor
-        hold.lowBound = hold.upBound = low
-        maximise(form, floor_b)
         solved = run(form.prob, solver, time_limit)
-        if solved.found:
-            first = form.package()
-            first_gains = country_gains(study, coalition(study, scenario, first, (a, b)), first, (a, b))
-            if first_gains[a] < floor - step / 2:
-                # The solver met the ε-constraint only within its feasibility tolerance (CBC: about
-                # 1e-6, whatever it is asked): step further, or give up proving the frontier complete.
-                if step >= MAX_STEP:
-                    proven, ending = False, "not_solved"
-                    break
-                step *= 10
-                continue
-            proven = proven and solved.status == "optimal"
-            # Hold the second country at its optimum as the scoring code computes it for the package
-            # found (CBC reports values to eight digits only).
-            hold.lowBound = hold.upBound = first_gains[b] - TIE
-            maximise(form, floor_a)
-            solved = run(form.prob, solver, time_limit)
         if not solved.found:
             ending = solved.status
             break
-        proven = proven and solved.status == "optimal"
         package = form.package()
         c = verify(model, package, limits)
+        gains = country_gains(study, c, package, (a, b))
+        if gains[a] < floor - step / 2:
+            # The solver met the ε-constraint only within its feasibility tolerance (CBC: about
+            # 1e-6, whatever it is asked): step further, or give up proving the frontier complete.
+            if step >= MAX_STEP:
+                proven, ending = False, "not_solved"
+                break
+            step *= 10
+            continue
+        proven = proven and solved.status == "optimal"
         step = STEP
-        points.append(FrontierPoint(len(points) + 1, country_gains(study, c, package, (a, b)), package, c))
+        if points and gains[b] >= points[-1].gains[b] - TIE:
+            # The same best gain for the second country with more for the first: the last point
+            # was not Pareto-optimal (the solver returned one of several packages at that level).
+            points[-1] = FrontierPoint(points[-1].point, gains, package, c)
+        else:
+            points.append(FrontierPoint(len(points) + 1, gains, package, c))
     if not points:
         status = ending
     else:
