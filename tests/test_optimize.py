@@ -317,6 +317,18 @@ def test_frontier_equals_the_enumerated_pareto_set_on_the_mini_study(scenario, s
     assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(flat(expected), abs=1e-9)
 
 
+@settings(max_examples=20, deadline=None)
+@given(generated(max_dimensions=5), st.sampled_from(SOLVERS))
+def test_frontier_equals_the_enumerated_pareto_set_on_generated_studies(case, solver):
+    """One solve per step: a step that finds the same best for the second country replaces the
+    last point, so every point kept must still be exactly a Pareto point of the enumeration."""
+    study, sc = case
+    result = frontier(study, sc, solver=solver)
+    expected = enumerated_frontier(study, sc)
+    assert result.status == ("optimal" if expected else "infeasible")
+    assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(flat(expected), abs=1e-9)
+
+
 def test_the_proposals_sit_where_they_should():
     """calm: pilot_deal (us 0.5, mx 0.2) is beaten by point 2 (0.75, 0.7); grand_bargain does not ratify."""
     result = frontier(STUDY, STUDY.scenario("calm"))
