@@ -5,39 +5,17 @@ loads the packages its first lines name. Every string from the study is escaped.
 
 from __future__ import annotations
 
-import unicodedata
-
 from .brief_sections import GLOSSARY, Cited, Section, odds_rows, cell_text, cited_ids, frontier_inputs, is_number, sections
 from .briefing import Briefing
 from .charts import frontier_layout, nice_ticks
+from .escaping import latex
 from .render import Gain, Table
 
 PACKAGES = ["booktabs", "longtable", "array", "pdflscape", "amssymb", "xcolor", "colortbl", "tikz", "hyperref"]
 
-# Characters the study or our own text may hold, as LaTeX that every engine's fonts can set.
-SYMBOLS = {"→": r"\textrightarrow{}", "—": "---", "–": "--", "✓": r"\checkmark{}", "✗": r"\ensuremath{\times}",
-           "±": r"\ensuremath{\pm}", "×": r"\ensuremath{\times}", "≥": r"\ensuremath{\geq}", "≤": r"\ensuremath{\leq}",
-           "“": "``", "”": "''", "‘": "`", "’": "'", "…": r"\ldots{}", "•": r"\textbullet{}", "·": r"\textperiodcentered{}",
-           "\u00a0": "~", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}",
-           "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "_": r"\_\allowbreak{}",
-           "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
-LATIN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßœŒ¿¡«»°")
-
-
 def tex(text: object) -> str:
-    """`text` escaped for LaTeX: special characters quoted, known symbols as commands, accented
-    Latin letters kept (both engines' fonts have them), anything else reduced to its ASCII base
-    or dropped, so no character can be missing from the font."""
-    out = []
-    for ch in str(text):
-        if ch in SYMBOLS:
-            out.append(SYMBOLS[ch])
-        elif ch.isascii() or ch in LATIN:
-            out.append(ch)
-        else:
-            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(tex(base) if base else "?")
-    return "".join(out)
+    """`text` escaped for LaTeX, as every table accord writes (`escaping.latex`)."""
+    return latex(str(text))
 
 
 def _cell(v: object, refs: dict[str, int], heat: tuple[float, float] | None) -> str:

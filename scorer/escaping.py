@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import unicodedata
 
 # OWASP's advice on CSV injection: a cell a spreadsheet would run as a formula starts with one of
 # these; it gets a leading apostrophe, which spreadsheets show as text and do not display.
@@ -53,24 +54,38 @@ def markdown_cell(text: str) -> str:
     return terminal(re.sub(r"\r\n|[\r\n]", "<br>", text)).replace("|", "\\|")
 
 
+# Characters with a meaning in LaTeX, and the symbols the study or accord's own text may hold, as
+# LaTeX that typesets them in every engine's default fonts (no package needed).
 _LATEX = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
-    "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
-    ">": r"\textgreater{}", "[": "{[}", "]": "{]}", "\n": " ", "\r": " ",
-    # accord's marks, in commands every LaTeX installation has (no package needed)
-    "✓": r"\ensuremath{\surd}", "✗": r"\ensuremath{\times}", "×": r"\ensuremath{\times}", "→": r"\ensuremath{\rightarrow}",
-    "±": r"\ensuremath{\pm}", "≥": r"\ensuremath{\geq}", "≤": r"\ensuremath{\leq}", "ε": r"\ensuremath{\varepsilon}",
-    "●": r"\ensuremath{\bullet}", "□": "[ ]", "—": "---", "–": "--",
+    "_": r"\_\allowbreak{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
+    ">": r"\textgreater{}", "|": r"\textbar{}", "[": "{[}", "]": "{]}", "\n": " ", "\r": " ", "\u00a0": "~",
+    "✓": r"\ensuremath{\surd}", "✗": r"\ensuremath{\times}", "×": r"\ensuremath{\times}",
+    "→": r"\ensuremath{\rightarrow}", "±": r"\ensuremath{\pm}", "≥": r"\ensuremath{\geq}", "≤": r"\ensuremath{\leq}",
+    "ε": r"\ensuremath{\varepsilon}", "●": r"\ensuremath{\bullet}", "•": r"\ensuremath{\bullet}",
+    "·": r"\ensuremath{\cdot}", "□": "[ ]", "—": "---", "–": "--", "“": "``", "”": "''", "‘": "`", "’": "'",
+    "…": r"\ldots{}",
 }
-_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+# Accented Latin letters both engines' fonts have; any other character is reduced to its ASCII base
+# (or "?"), so none can be missing from the font.
+_LATIN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßœŒ¿¡«»°")
 
 
 def latex(text: str) -> str:
     """`text` as LaTeX that typesets it literally: every special character escaped (so no command
     such as \\input can run), brackets braced (a cell cannot become an option of \\\\), accord's
-    marks as math symbols, line breaks as spaces and other control characters dropped."""
-    text = _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], text)
-    return _CONTROL.sub("", text)
+    marks as math symbols, line breaks as spaces, other control characters dropped, and letters
+    outside the fonts reduced to their ASCII base."""
+    out = []
+    for ch in _CONTROL.sub("", str(text).replace("\r\n", " ")):
+        if ch in _LATEX:
+            out.append(_LATEX[ch])
+        elif ch.isascii() or ch in _LATIN:
+            out.append(ch)
+        else:
+            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            out.append(latex(base) if base else "?")
+    return "".join(out)
 
 
 # Marks accord prints that some output encodings (cp1252, latin-1, ascii) lack, and their ASCII

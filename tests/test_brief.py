@@ -170,11 +170,12 @@ def test_fragment_is_for_latex_only(run):
 
 
 def test_latex_escapes_what_the_fonts_lack():
+    """The brief escapes as every LaTeX table does (one escaper, `escaping.latex`)."""
     from scorer.brief_latex import tex
 
     assert tex("a_b & 50% → ✓ ✗ — #1 {x} ~ ^ \\") == (
-        r"a\_\allowbreak{}b \& 50\% \textrightarrow{} \checkmark{} \ensuremath{\times} --- \#1 \{x\} "
-        r"\textasciitilde{} \textasciicircum{} \textbackslash{}")
+        r"a\_\allowbreak{}b \& 50\% \ensuremath{\rightarrow} \ensuremath{\surd} \ensuremath{\times} --- \#1 "
+        r"\{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}")
     assert tex("Peña ☃") == "Peña ?"
 
 

@@ -116,7 +116,8 @@ def test_latex_output_runs_no_command_from_the_study(hostile, tmp_path, inproc):
     out = inproc("tables", "--study", hostile, "-f", "latex").stdout
     commands = set(re.findall(r"\\([A-Za-z]+)", out))
     assert commands <= {"begin", "end", "toprule", "midrule", "bottomrule", "textbackslash", "ensuremath", "times",
-                        "textless", "textgreater", "textasciicircum", "textasciitilde", "surd"}, commands
+                        "textless", "textgreater", "textasciicircum", "textasciitilde", "surd", "textbar", "allowbreak",
+                        "ldots", "rightarrow", "pm", "geq", "leq", "varepsilon", "bullet", "cdot"}, commands
     assert "\\input" not in out.replace("\\textbackslash{}input", "")
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed: the escaping is checked, the compilation is not")
