@@ -234,11 +234,6 @@ def _baselines(study: Study, scenario: Scenario, spatial: _Spatial, package: Pac
 # --- the model ------------------------------------------------------------------------------
 
 
-def _chambers_needed(study: Study, package: Package, country: str) -> set[str]:
-    venue = venue_needed(study, package, country)
-    return set(study.institutions.countries[country].venues[venue].chambers) if venue else set()
-
-
 def _scenario_seed(seed: int, scenario_id: str) -> np.random.SeedSequence:
     return np.random.SeedSequence([seed, zlib.crc32(scenario_id.encode())])
 
@@ -259,7 +254,7 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
                 o.reason = f"the package asks nothing to be ratified in '{o.item}'"
             elif o.grain == "chamber":
                 country = study.institutions.chambers[o.item].country
-                if country not in countries or o.item not in _chambers_needed(study, package, country):
+                if country not in countries or o.item not in c.countries[country].chambers:
                     o.reason = "the model gives this chamber no role in the venue the package needs"
             if o.grain == "tabled":
                 o.model = True

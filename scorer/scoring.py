@@ -42,9 +42,8 @@ def status_quo(study: Study) -> Package:
     return {d: dim.level_ids[0] for d, dim in study.dimensions.items()}
 
 
-def stance(profile: Profile, package: Package, baseline: Package | None = None) -> Stance:
-    """The stakeholder's verdict; `baseline`, when given, must be the status quo its gains are
-    compiled against (kept for callers that pass it)."""
+def stance(profile: Profile, package: Package) -> Stance:
+    """The stakeholder's verdict on the package (its gain is against the compiled status quo)."""
     value = profile.value(package)
     gain = profile.gain(package)
     return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)))
