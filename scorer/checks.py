@@ -1,5 +1,6 @@
 """Cross-reference checks over a study whose files each parsed: unknown and inconsistent ids,
-level rules that contradict or loop, proposals that break them, seat shares that do not add up.
+level rules that contradict or loop, proposals that break them, seat shares that do not add up,
+ranged party splits that do not fit their chamber.
 
 Each finding is (item kind, item id, field path within the item, message); the loader turns it
 into file:line. References into a kind whose files failed to load are not reported as unknown."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .models import Dimension, LevelSet, Study, StakeholderKind
+from .models import Dimension, LevelSet, SeatSplit, Study, StakeholderKind
 
 Finding = tuple[str, str, tuple, str]
 SEAT_TOLERANCE = 0.005
@@ -170,6 +171,50 @@ class _Checker:
         if abs(total - 1.0) > SEAT_TOLERANCE:
             self.add(kind, item, path, f"seat shares of '{chamber}' add up to {total:.4f}, expected 1")
 
+    def _seat_splits(self, kind: str, item: str, path: tuple, chamber: str, shares: dict[str, float],
+                     splits: list[SeatSplit], party: list[str]) -> None:
+        """Each ranged party split names two or more distinct blocs of the chamber, a bloc among
+        them, a range within [0, 1] holding the bloc's point share of the party, and no bloc of
+        another split; its blocs lie all inside or all outside the majority party, so the party
+        totals (of the split and of the floor gate) stay fixed."""
+        seen: dict[str, int] = {}
+        for i, split in enumerate(splits):
+            at = path + (i,)
+            self.evidence(kind, item, at + ("evidence",), split.evidence)
+            if len(set(split.blocs)) != len(split.blocs) or len(split.blocs) < 2:
+                self.add(kind, item, at + ("blocs",), f"expected two or more distinct blocs, found {split.blocs}")
+                continue
+            known = True
+            for j, bloc in enumerate(split.blocs):
+                if bloc not in shares:
+                    known = False
+                    self.add(kind, item, at + ("blocs", j), f"bloc '{bloc}' holds no seats in '{chamber}'")
+                elif bloc in seen:
+                    self.add(kind, item, at + ("blocs", j), f"bloc '{bloc}' is already in splits[{seen[bloc]}]")
+                seen.setdefault(bloc, i)
+            if split.bloc not in split.blocs:
+                self.add(kind, item, at + ("bloc",), f"unknown bloc '{split.bloc}' for this split "
+                         f"{_expected(split.blocs)}")
+                continue
+            low, high = split.share_range
+            if not 0.0 <= low <= high <= 1.0:
+                self.add(kind, item, at + ("share_range",), f"expected 0 <= low <= high <= 1, found [{low}, {high}]")
+                continue
+            inside = [b in party for b in split.blocs]
+            if any(inside) and not all(inside):
+                self.add(kind, item, at + ("blocs",), "the blocs straddle the majority party: expected all "
+                         "inside it or all outside it")
+            if not known:
+                continue
+            total = sum(shares[b] for b in split.blocs)
+            if total <= 0:
+                self.add(kind, item, at + ("blocs",), f"the party holds no seats in '{chamber}'")
+                continue
+            point = shares[split.bloc] / total
+            if not low - 1e-9 <= point <= high + 1e-9:
+                self.add(kind, item, at + ("share_range",), f"expected a range holding '{split.bloc}''s share of "
+                         f"its party, {point:.4f}, found [{low}, {high}]")
+
     def institutions(self) -> None:
         inst = self.s.institutions
         k = ("institutions", "institutions")
@@ -188,6 +233,7 @@ class _Checker:
             self.ref(*k, base + ("country",), chamber.country, "country", inst.countries)
             self._seat_shares(*k, base + ("seats",), ch_id, chamber.seats)
             self._majority(*k, base + ("majority_party",), ch_id, chamber.majority_party, chamber.seats)
+            self._seat_splits(*k, base + ("splits",), ch_id, chamber.seats, chamber.splits, chamber.majority_party)
             self.evidence(*k, base + ("evidence",), chamber.evidence)
             for sh in self.s.stakeholders.values():
                 if ch_id in sh.chambers and sh.id not in chamber.seats:
@@ -210,6 +256,10 @@ class _Checker:
                     self._seat_shares(*k, ("seats", ch, "shares"), ch, seats.shares)
                     if seats.majority_party is not None:
                         self._majority(*k, ("seats", ch, "majority_party"), ch, seats.majority_party, seats.shares)
+                    party = seats.majority_party
+                    if party is None:
+                        party = self.s.institutions.chambers[ch].majority_party
+                    self._seat_splits(*k, ("seats", ch, "splits"), ch, seats.shares, seats.splits, party)
                 self.evidence(*k, ("seats", ch, "evidence"), seats.evidence)
             for i, sh in enumerate(sc.absent):
                 self.ref(*k, ("absent", i), sh, "stakeholder", self.s.stakeholders)

@@ -5,9 +5,8 @@ What it holds: each present stakeholder's stakes (saliences, the scenario's mult
 normalised weights, the value of every level and its gain coefficient against the status quo, the
 reservation, the red lines); the authority each level needs in each country; the ratification
 tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
-majority party's floor gate; the level rules; the judgments with what each perturbs; and the
-tolerances. Pure
-Python: no numpy, no PuLP, so everyday commands start fast."""
+majority party's floor gate; the ranged party splits of those seats; the level rules; the judgments
+with what each perturbs; and the tolerances. Pure Python: no numpy, no PuLP, so everyday commands start fast."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from typing import Literal
 
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
+from .seat_ranges import Split, splits
 
 Package = dict[str, str]
 _VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
@@ -129,6 +129,7 @@ class CompiledStudy:
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
+    seat_splits: tuple[Split, ...] = ()  # ranged party splits of `seats` (see `seat_ranges`)
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -234,7 +235,8 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
     seats = _seats(study, scenario)
     return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, seats, _tests(study, scenario, seats), _rules(study))
+                         authority, seats, _tests(study, scenario, seats), _rules(study),
+                         seat_splits=splits(study, scenario))
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

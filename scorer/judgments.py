@@ -1,7 +1,8 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations) with their plausible ranges, and the study as it
-would stand with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`;
-free of numpy, so commands that only list or probe judgments start fast."""
+multipliers, explicit values, reservations, a party's split between its blocs) with their
+plausible ranges, and the study as it would stand with some of them set otherwise (a world).
+Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
+judgments start fast."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from . import seat_ranges
 from .models import Scenario, Study
 
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation")
-# Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats")
+# Where each kind of judgment can lie: saliences and multipliers are non-negative, values and a
+# bloc's share of its party's seats in [0, 1].
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf)}
+          "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Judgment:
     level: str | None = None
     shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
     evidence: tuple[str, ...] = ()
+    split: seat_ranges.Split | None = None  # seats: the party split whose bloc's share it is
 
     @property
     def ranged(self) -> bool:
@@ -48,7 +52,8 @@ def _bounds(point: float, rng: tuple[float, float] | None) -> tuple[float, float
 def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> list[Judgment]:
     """The judgments bearing on the stakeholders present in `scenario`, in study order: per
     stakeholder its saliences, its ranged values and its reservation (the scenario's when
-    the scenario sets one), then the scenario's salience multipliers. Values without a range are
+    the scenario sets one), then the scenario's salience multipliers, then each party split's
+    ranged bloc share (its stakeholders: the party's blocs present). Values without a range are
     left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
     judgment whose range is a single point."""
     present = [s for s in study.stakeholders.values() if s.id not in scenario.absent]
@@ -80,6 +85,9 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
         out.append(Judgment(f"multiplier:{name}", "multiplier", shift.multiplier,
                             *_bounds(shift.multiplier, shift.multiplier_range), who, shift.dimension, shift=i,
                             evidence=tuple(shift.evidence)))
+    for sp in seat_ranges.splits(study, scenario):
+        out.append(Judgment(f"seats:{sp.chamber}.{sp.bloc}", "seats", sp.point, sp.low, sp.high,
+                            tuple(b for b in sp.blocs if b not in scenario.absent), evidence=sp.evidence, split=sp))
     return [j for j in out if j.ranged] if ranged_only else out
 
 
@@ -88,8 +96,11 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
     salience, margins = list(scenario.salience), list(scenario.reservation)
+    seat_settings = {j: x for j, x in settings.items() if j.kind == "seats"}
     for j, x in settings.items():
         x = float(x)
+        if j.kind == "seats":
+            continue
         if j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
         elif j.kind == "reservation" and j.shift is not None:
@@ -106,6 +117,8 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
     new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins})
-    new_study = study.model_copy(update={"stakeholders": stakeholders,
-                                         "scenarios": {**study.scenarios, scenario.id: new_scenario}})
+    new_study = study.model_copy(update={"stakeholders": stakeholders})
+    for j, x in seat_settings.items():
+        new_study, new_scenario = seat_ranges.with_share(new_study, new_scenario, j.split, float(x))
+    new_study = new_study.model_copy(update={"scenarios": {**study.scenarios, scenario.id: new_scenario}})
     return new_study, new_scenario

@@ -281,6 +281,17 @@ class Country(Model):
         return bool(self.venues)
 
 
+class SeatSplit(Model):
+    """How a party's seats split between its blocs: the party's share of the chamber (its blocs'
+    shares summed) is a fact and stays fixed; the share of the party that `bloc` holds is a
+    judgment with a range, the party's other blocs holding the rest in proportion to their shares."""
+
+    blocs: list[Id] = Field(description="The party's blocs, each with a seat share in the chamber.")
+    bloc: Id = Field(description="The bloc whose share of the party's seats is ranged (one of `blocs`).")
+    share_range: Range = Field(description="Plausible share of the party's seats held by `bloc`, within [0, 1].")
+    evidence: list[Id] = []
+
+
 class Chamber(Model):
     name: str
     country: Id
@@ -290,6 +301,8 @@ class Chamber(Model):
         "blocs holding at least `agenda_threshold` of the party's seats accept. Empty: no agenda gate."))
     agenda_threshold: Unit = 0.5
     evidence: list[Id] = []
+    splits: list[SeatSplit] = Field([], description=(
+        "Ranged party splits of `seats`; they apply where a scenario does not set this chamber's seats."))
 
 
 class Institutions(Model):
@@ -331,6 +344,7 @@ class SeatShares(Model):
     shares: dict[Id, Unit]
     majority_party: list[Id] | None = Field(None, description="Replaces the chamber's majority party.")
     evidence: list[Id] = []
+    splits: list[SeatSplit] = Field([], description="Ranged party splits of `shares` (the chamber's do not apply).")
 
 
 class Scenario(Model):

@@ -13,7 +13,7 @@ present stakeholder some requirement names, an acceptance binary a_sn that can b
 stakeholder's gain in that world (its sampled weights and values) reaches its sampled reservation
 and no red line is touched. z_n = 1 asks every government to accept and, for the venue picked,
 every named actor to accept and every chamber (and majority-party agenda gate) to reach its
-threshold, in world n. The objective is the number of worlds that count; ties between packages
+threshold with the seat shares world n draws. The objective is the number of worlds that count; ties between packages
 are left to the solver. The package is then checked by the vectorised model on the same worlds
 (it must count in at least as many) and by the level rules.
 
@@ -36,7 +36,7 @@ from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formul
 from .models import Scenario, Study, Venue
 from .search import OptimizerMismatch, optimize
 from .ratification import coalition
-from .sampling import Kernel, compile_kernel, draw, ratified_counts, reservations, weights
+from .sampling import Kernel, chamber_in_world, compile_kernel, draw, ratified_counts, reservations, weights
 from .solver import default_solver, run
 
 
@@ -134,7 +134,8 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
                 form.add(pulp.lpSum([accept[r.id][n]]) >= z[n] + actor_on(form, r) - 1,
                          f"ratify_{r.country}_{r.id}_{n}")
             else:
-                add_chamber_test(form, chamber_of(form, r), lambda b, n=n: accept[b][n],
+                chamber = chamber_in_world(kernel, chamber_of(form, r), draws[:, n])
+                add_chamber_test(form, chamber, lambda b, n=n: accept[b][n],
                                  z[n] + form.venue[r.country][r.venue] - 1, f"{r.country}_{r.venue.value}_{r.id}_{n}")
     maximise(form, pulp.lpSum(z))
     return form, z

@@ -1,5 +1,5 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value and reservation at once) and count, per proposal, how often it is ratified, ranks
+value, reservation and party split at once) and count, per proposal, how often it is ratified, ranks
 first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .errors import AccordError
-from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, CompiledStudy, Package, compiled
+from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
+from .seat_ranges import chamber_at
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
 
@@ -47,6 +48,18 @@ class Tests:
     complete: tuple[tuple[bool, ...], ...]  # per proposal and country: every required actor is present
     involved: tuple[np.ndarray, ...]  # per proposal: present stakeholders weighing in some test
     membership: np.ndarray  # (P, C, M): 1 where test m belongs to country c
+    # Ranged seats: the drawn columns of the seat judgments, and (Ks, P, M, S) how each test's
+    # weights move per unit of its column's draw (a bloc's seats are linear in its party share).
+    seat_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    seat_slopes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0)))
+
+    def weights_at(self, p: int, rows: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """(M, R, n) proposal p's test weights of stakeholders `rows` in each world; `delta` is
+        (Ks, n), each seat draw less its point."""
+        out = np.repeat(self.weights[p][:, rows, None], delta.shape[1], axis=2)
+        for k in range(len(self.seat_columns)):
+            out += self.seat_slopes[k, p][:, rows, None] * delta[k]
+        return out
 
 
 @dataclass(frozen=True)
@@ -78,37 +91,52 @@ class Kernel:
     point: np.ndarray  # (K,)
 
 
-def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int]) -> Tests:
-    """The compiled ratification tests each package faces, as weighted rows."""
+def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
+          ) -> list[tuple[np.ndarray, float, int, bool, int, bool]]:
+    """The compiled ratification tests one package faces, as weighted rows (weights, threshold,
+    country, actors test, floor row, party test)."""
+    S = len(index)
+    rows: list[tuple[np.ndarray, float, int, bool, int, bool]] = []
+    for c, country in enumerate(where):
+        test = model.test(package, country)
+        if test is None:
+            continue
+        if test.actors:
+            w = np.zeros(S)
+            w[[index[a] for a in test.actors]] = 1.0
+            rows.append((w, len(test.actors) - 0.5, c, True, -1, False))
+        for chamber in test.chambers:
+            floor = -1
+            if chamber.party:
+                w = np.zeros(S)
+                for b, x in chamber.party_weights.items():
+                    w[index[b]] = x
+                floor = len(rows)
+                rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1, True))
+            w = np.zeros(S)
+            for b, x in chamber.seats.items():
+                w[index[b]] = x
+            rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor, False))
+    return rows
+
+
+def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int],
+           seats: list[tuple[int, Judgment]] = ()) -> Tests:
+    """The compiled ratification tests each package faces, as weighted rows; with the ranged seat
+    judgments (column, judgment), how each row's weights move per unit of each draw."""
     S = len(index)
     per_proposal, countries, required, complete = [], [], [], []
+    slopes: list[list[list[np.ndarray]]] = [[] for _ in seats]  # per seat judgment, per proposal: rows
     for package, where in packages:
-        rows: list[tuple[np.ndarray, float, int, bool, int, bool]] = []
         countries.append(tuple(where))
         need = [model.required_actors(package, c) for c in countries[-1]]
         required.append(tuple(np.array([index[a] for a in actors], dtype=np.intp) for actors in need))
         complete.append(tuple(not any(a in model.absent for a in actors) for actors in need))
-        for c, country in enumerate(countries[-1]):
-            test = model.test(package, country)
-            if test is None:
-                continue
-            if test.actors:
-                w = np.zeros(S)
-                w[[index[a] for a in test.actors]] = 1.0
-                rows.append((w, len(test.actors) - 0.5, c, True, -1, False))
-            for chamber in test.chambers:
-                floor = -1
-                if chamber.party:
-                    w = np.zeros(S)
-                    for b, x in chamber.party_weights.items():
-                        w[index[b]] = x
-                    floor = len(rows)
-                    rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1, True))
-                w = np.zeros(S)
-                for b, x in chamber.seats.items():
-                    w[index[b]] = x
-                rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor, False))
+        rows = _rows(model, package, where, index)
         per_proposal.append(rows)
+        for k, (_, j) in enumerate(seats):  # rows are linear in the share: the slope is w(1) - w(0)
+            ends = [_rows(_seats_at(model, j, x), package, where, index) for x in (0.0, 1.0)]
+            slopes[k].append([b[0] - a[0] for a, b in zip(*ends)])
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
     country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
@@ -124,8 +152,22 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
         for m in range(M):
             if country[p, m] >= 0:
                 membership[p, country[p, m], m] = 1.0
+    seat_slopes = np.zeros((len(seats), P, M, S))
+    for k, per in enumerate(slopes):
+        for p, rows in enumerate(per):
+            for m, w in enumerate(rows):
+                seat_slopes[k, p, m] = w
+    involved = tuple(np.union1d(rows, np.flatnonzero((seat_slopes[:, p] != 0).any(axis=(0, 1)) & present))
+                     for p, rows in enumerate(involved))
     return Tests(weights, threshold, country, actors, floor, party, tuple(countries), tuple(required),
-                 tuple(complete), involved, membership)
+                 tuple(complete), involved, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
+
+
+def _seats_at(model: CompiledStudy, judgment: Judgment, x: float) -> CompiledStudy:
+    """The compiled study with one split's bloc at share x of its party: its tests only."""
+    tests = {c: {v: replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers))
+                 for v, t in venues.items()} for c, venues in model.tests.items()}
+    return replace(model, tests=tests, verdicts={})
 
 
 def compile_kernel(study: Study, scenario: Scenario,
@@ -161,7 +203,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res = [], [], []
+    sal, mult, res, seats = [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -174,13 +216,15 @@ def compile_kernel(study: Study, scenario: Scenario,
         elif j.kind == "value":
             at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
+        elif j.kind == "seats":
+            seats.append((k, j))
         else:
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
     value_draws = tuple((i, np.array([r[0] for r in rows], dtype=np.intp), np.array([r[1] for r in rows], dtype=np.intp),
                          np.array([r[2] for r in rows]), np.array([r[3] for r in rows]).T)
                         for i, rows in val.items())
-    tests = _tests(model, where, index)
+    tests = _tests(model, where, index, seats)
     influence = np.array([sh.influence for sh in study.stakeholders.values()], dtype=float)
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
@@ -188,6 +232,13 @@ def compile_kernel(study: Study, scenario: Scenario,
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
                   low, high, point)
+
+
+def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) -> ChamberTest:
+    """The chamber's test with the seat shares one world draws (`draws`: that world's K values)."""
+    for k in kernel.tests.seat_columns:
+        chamber = chamber_at(chamber, kernel.judgments[k].split, float(draws[k]))
+    return chamber
 
 
 # --- drawing worlds -------------------------------------------------------------------------
@@ -273,25 +324,29 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     t = kernel.tests
     yes = accepts.astype(float)
     tally = np.matmul(t.weights, yes)  # (P, M, n)
+    delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]  # (Ks, n)
+    for k in range(len(t.seat_columns)):
+        tally += np.matmul(t.seat_slopes[k], yes) * delta[k]
     passed = tally >= t.threshold[:, :, None]
     ratified = passed.all(axis=1)
     fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
     countries = [fails[p, :len(names)] == 0 for p, names in enumerate(t.countries)]
     worlds = Worlds(gains, values[:, :P], accepts, ratified, countries)
     if roles:
-        worlds.pivotal = _pivotal(kernel, tally, yes, ratified)
+        worlds.pivotal = _pivotal(kernel, tally, yes, ratified, delta)
         worlds.blocking = _blocking(kernel, passed, accepts)
     return worlds
 
 
-def _pivotal(kernel: Kernel, tally: np.ndarray, yes: np.ndarray, ratified: np.ndarray) -> np.ndarray:
+def _pivotal(kernel: Kernel, tally: np.ndarray, yes: np.ndarray, ratified: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """(P, S, n): present stakeholders whose change of mind alone would flip ratification. A flip
-    moves every test by the stakeholder's weight in it, up or down."""
+    moves every test by the stakeholder's weight in it (in that world), up or down."""
     t = kernel.tests
     out = np.zeros(yes.shape, dtype=bool)
     for p, rows in enumerate(t.involved):
         sign = 1.0 - 2.0 * yes[p, rows]  # (R, n): +1, a rejecting stakeholder would accept; -1, the reverse
-        moved = tally[p][:, None, :] + t.weights[p][:, rows, None] * sign[None, :, :]  # (M, R, n)
+        w = t.weights[p][:, rows, None] if not len(t.seat_columns) else t.weights_at(p, rows, delta)
+        moved = tally[p][:, None, :] + w * sign[None, :, :]  # (M, R, n)
         flipped = (moved >= t.threshold[p][:, None, None]).all(axis=0)
         out[p, rows] = flipped != ratified[p][None, :]
     return out
@@ -307,7 +362,9 @@ def _blocking(kernel: Kernel, passed: np.ndarray, accepts: np.ndarray) -> np.nda
     seat_test = ~t.actors & ~t.party & (t.country >= 0)
     fault = (t.actors[:, :, None] | (t.party[:, :, None] & ~passed)
              | (seat_test[:, :, None] & floor_ok & ~passed))
-    blame = (t.weights > 0).transpose(0, 2, 1).astype(float)  # (P, S, M)
+    # a bloc with seats in a chamber at the point or in some world (a ranged share may reach 0 only
+    # at its range's end, which a draw hits with probability zero)
+    blame = ((t.weights > 0) | (t.seat_slopes != 0).any(axis=0)).transpose(0, 2, 1).astype(float)  # (P, S, M)
     return (np.matmul(blame, fault.astype(float)) > 0) & ~accepts
 
 

@@ -1,4 +1,5 @@
-"""The study's judgments (saliences, scenario multipliers, ranged values, reservations) and,
+"""The study's judgments (saliences, scenario multipliers, ranged values, reservations, party
+splits) and,
 for one proposal, the interval of each judgment within which each stakeholder's acceptance and
 the proposal's ratification stay as they are at the point reading.
 
@@ -10,19 +11,25 @@ denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. 
 reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
 and ratification (monotone in who accepts) changes only at those flip points.
 
+A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
+chamber's accepting share is linear in the ranged bloc's share of its party, so ratification
+changes only where one of those lines meets its threshold (`seat_crossings`).
+
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
-from .compiled import CompiledStudy, Package, compiled
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
 from .judgments import DOMAIN, Judgment
 from .models import Scenario, Study
 from .notebook import Tabular
-from .ratification import Coalition, coalition, ratified
+from .ratification import Coalition, coalition, ratified, tally, verdict
 from .scoring import resolve_proposal
+from .seat_ranges import Split, chamber_at
 
 
 # --- the closed form ------------------------------------------------------------------------
@@ -149,11 +156,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
               at: _Point | None = None) -> Stability:
     """The judgment's flip points, stability intervals and flipped shares for one proposal."""
     at = at or _point(study, scenario, proposal_id)
+    if judgment.kind == "seats":
+        return _seat_stability(at, judgment)
     package, point = at.package, at.coalition
     accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]
-    x0, lo, hi = judgment.point, judgment.low, judgment.high
-
+    lo, hi = judgment.low, judgment.high
     forms: dict[str, tuple[float, float]] = {}
     rows = []
     for s in judgment.stakeholders:
@@ -184,16 +192,58 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
 
     cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
+    return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
+
+
+def _ratification(judgment: Judgment, rows: tuple[StakeholderStability, ...], cuts: list[float],
+                  outcome: Callable[[float], bool], at_point: bool) -> Stability:
+    """Ratification's flips, interval and flipped share, from the only values where it may change
+    (`cuts`) and the verdict at any value (`outcome`), probed once per piece between cuts."""
+    dom_lo, dom_hi = DOMAIN[judgment.kind]
+    x0, lo, hi = judgment.point, judgment.low, judgment.high
     pieces = _segments(cuts, dom_lo, dom_hi)
     verdicts = [outcome(_probe(a, b)) for a, b in pieces]
     flips = tuple(b for (_, b), v, w in zip(pieces, verdicts, verdicts[1:]) if v != w)
-    upper = next((a for (a, b), v in zip(pieces, verdicts) if b > x0 and v != point.ratified), dom_hi)
-    lower = next((b for (a, b), v in reversed(list(zip(pieces, verdicts))) if a < x0 and v != point.ratified), dom_lo)
+    upper = next((a for (a, b), v in zip(pieces, verdicts) if b > x0 and v != at_point), dom_hi)
+    lower = next((b for (a, b), v in reversed(list(zip(pieces, verdicts))) if a < x0 and v != at_point), dom_lo)
     upper, lower = max(upper, x0), min(lower, x0)
     share = 0.0
     if hi > lo:
-        share = sum(b - a for a, b in _segments(cuts, lo, hi) if outcome(_probe(a, b)) != point.ratified) / (hi - lo)
-    return Stability(judgment, tuple(rows), (lower, upper), flips, share)
+        share = sum(b - a for a, b in _segments(cuts, lo, hi) if outcome(_probe(a, b)) != at_point) / (hi - lo)
+    return Stability(judgment, rows, (lower, upper), flips, share)
+
+
+def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bool]) -> list[float]:
+    """The shares of its party the split's bloc may hold, within [0, 1], at which, with who accepts
+    held fixed, a chamber's accepting share or its majority party's accepting share meets its
+    threshold: closed form, both being linear in the share (`seat_ranges`)."""
+    out = []
+    for test in tests:
+        if test.chamber != split.chamber:
+            continue
+        at0, at1 = tally(chamber_at(test, split, 0.0), accepts), tally(chamber_at(test, split, 1.0), accepts)
+        lines = [(at0.share, at1.share, test.threshold)]
+        if test.party:
+            lines.append((at0.agenda_share, at1.agenda_share, test.gate))
+        out += [x for a, b, t in lines if b != a and 0.0 <= (x := (t - SEAT_TOLERANCE - a) / (b - a)) <= 1.0]
+    return sorted(set(out))
+
+
+def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
+    """A party split moves no stakeholder's acceptance, only the weight of the blocs in their
+    chamber: ratification, who accepts held at the point, flips only at `seat_crossings`."""
+    accepts = {s: x.accepts for s, x in at.coalition.stances.items()}
+    dom_lo, dom_hi = DOMAIN["seats"]
+    rows = tuple(StakeholderStability(s, at.coalition.stances[s].accepts, bool(at.coalition.stances[s].touched),
+                                      None, (dom_lo, dom_hi), None, 0.0) for s in judgment.stakeholders)
+    tests = [t for c in at.countries if (t := at.model.test(at.package, c)) is not None]
+    cuts = seat_crossings([ch for t in tests for ch in t.chambers], judgment.split, accepts)
+
+    def outcome(x: float) -> bool:
+        return all(verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
+                           t.country, accepts).ratified for t in tests)
+
+    return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)
 
 
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:

@@ -37,6 +37,48 @@ def majority_party(study: Study, scenario: Scenario, chamber: str) -> list[str]:
     return list(study.institutions.chambers[chamber].majority_party)
 
 
+def split_seats(study: Study, scenario: Scenario, chamber: str, bloc: str, x: float) -> dict[str, float]:
+    """The seats of the party `bloc` belongs to in a ranged split, `bloc` holding x of the party:
+    the party's total as read, its other blocs sharing the rest as their read shares do."""
+    override = scenario.seats.get(chamber)
+    splits = override.splits if override is not None else study.institutions.chambers[chamber].splits
+    split = next(s for s in splits if s.bloc == bloc)
+    seats = seat_shares(study, scenario, chamber)
+    total = sum(seats[b] for b in split.blocs)
+    others = [b for b in split.blocs if b != bloc]
+    rest = sum(seats[b] for b in others)
+    out = {bloc: x * total}
+    for b in others:
+        out[b] = (1 - x) * total * (seats[b] / rest if rest > 0 else 1 / len(others))
+    return out
+
+
+def ratified_with_seats(study: Study, scenario: Scenario, package: Package, countries: Sequence[str],
+                        accepts: dict[str, bool], seats: dict[str, dict[str, float]]) -> bool:
+    """Ratification read straight from the institutions, with `seats` (chamber -> bloc -> share)
+    replacing the chambers' shares they name: every named actor of the venue accepts; in each of its
+    chambers the accepting blocs hold the threshold and, behind a majority party, the party's
+    accepting blocs hold the agenda threshold of the party's seats."""
+    for c in countries:
+        venue = venue_needed(study, package, c)
+        if venue is None:
+            continue
+        rule = study.institutions.countries[c].venues[venue]
+        if not all(accepts.get(a, False) for a in rule.actors):
+            return False
+        for ch, threshold in rule.chambers.items():
+            shares = {**seat_shares(study, scenario, ch), **seats.get(ch, {})}
+            if sum(x for b, x in shares.items() if accepts.get(b, False)) < threshold - SEAT_EPSILON:
+                return False
+            party = majority_party(study, scenario, ch)
+            if party:
+                total = sum(shares[b] for b in party)
+                held = sum(shares[b] for b in party if accepts.get(b, False))
+                if (held / total if total > 0 else 0.0) < study.institutions.chambers[ch].agenda_threshold - SEAT_EPSILON:
+                    return False
+    return True
+
+
 def venue_needed(study: Study, package: Package, country: str) -> Venue | None:
     needed = [study.dimensions[d].level(lv).authority.get(country) for d, lv in package.items()]
     return max((v for v in needed if v is not None), key=lambda v: list(Venue).index(v), default=None)

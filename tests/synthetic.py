@@ -9,7 +9,7 @@ import datetime as dt
 import random
 
 from scorer.models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, Pillar,
-                     Proposal, Scenario, SalienceShift, SeatShares, Stakeholder, Study, Venue, VenueRule)
+                     Proposal, Scenario, SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Venue, VenueRule)
 from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
@@ -76,8 +76,20 @@ def _concerns(rng: random.Random, dims: list[Dimension], low: int, high: int) ->
     return out
 
 
+def _splits(seats: dict[str, float], parties: list[list[str]], spread: float = 0.25) -> list[SeatSplit]:
+    """A ranged split of each party of two or more blocs: its first bloc's share of the party, within
+    `spread` of its point share (no random draw, so the rest of the study is as without splits)."""
+    out = []
+    for blocs in (p for p in parties if len(p) >= 2):
+        point = seats[blocs[0]] / sum(seats[b] for b in blocs)
+        out.append(SeatSplit(blocs=blocs, bloc=blocs[0],
+                             share_range=(max(0.0, round(point - spread, 3)), min(1.0, round(point + spread, 3)))))
+    return out
+
+
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
-                    rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None) -> Study:
+                    rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None,
+                    seat_ranges: bool = False) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
@@ -85,7 +97,8 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
     salience shift, new House seats and majority party, and an absent group) and
     `n_proposals` random proposals besides the status quo. Each stakeholder cares about between
     `concerns` (low, high) dimensions: default 3-8 (1-4 under 8 dimensions); (n, n) makes a dense
-    study, every stakeholder concerned with every dimension."""
+    study, every stakeholder concerned with every dimension. With `seat_ranges`, every chamber's
+    blocs form ranged party splits (the majority party, and the other blocs; in `shifted`, its own)."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
@@ -114,6 +127,9 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
             # The lower US chamber has a majority party that gates the floor (as the House does).
             party = blocs[:2] if ch == "us_house" else []
             chambers[ch] = Chamber(name=ch, country=c, seats=_shares(rng, blocs), majority_party=party)
+            if seat_ranges:
+                parties = [blocs[:2], blocs[2:]] if party else [blocs]
+                chambers[ch] = chambers[ch].model_copy(update={"splits": _splits(chambers[ch].seats, parties)})
         venues = {Venue.executive: VenueRule(actors=[president]),
                   Venue.statute: VenueRule(actors=[president], chambers=statute),
                   Venue.treaty: VenueRule(actors=[president], chambers={treaty_chamber: treaty_share})}
@@ -134,6 +150,10 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
             seats={"us_house": SeatShares(shares=_shares(rng, us_blocs), majority_party=us_blocs[1:])},
             absent=groups[:1]),
     }
+    if seat_ranges:
+        house = scenarios["shifted"].seats["us_house"]
+        house = house.model_copy(update={"splits": _splits(house.shares, [us_blocs[1:]])})
+        scenarios["shifted"] = scenarios["shifted"].model_copy(update={"seats": {"us_house": house}})
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
                                         date=dt.date(2001, 1, 1), summary="Nothing changes.", countries=list(countries))}
     for k in range(n_proposals):
