@@ -203,7 +203,8 @@ def evidence_tex(b: Briefing, ids: list[str], refs: dict[str, int]) -> list[str]
 
 
 def section_tex(b: Briefing, s: Section, refs: dict[str, int], ids: list[str]) -> list[str]:
-    wide = s.key == "matrix"
+    # the full matrix, and a section whose table overflows the upright page even in the smallest size
+    wide = s.key == "matrix" or any(t.rows and _columns(t, 0.97, r"\tiny", False)[2] for t in s.tables)
     out = [r"\begin{landscape}"] if wide else []
     out += [fr"\section{{{tex(s.title)}}}"] + [tex(p) + "\n" for p in s.lead]
     for c in s.charts:
