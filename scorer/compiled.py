@@ -87,6 +87,7 @@ class ChamberTest:
     threshold: float
     party: tuple[str, ...]
     gate: float | None
+    splits: tuple[Split, ...] = ()  # the ranged party splits of its seats (`seat_ranges`)
 
     @cached_property
     def party_weights(self) -> dict[str, float]:
@@ -199,7 +200,8 @@ def _seats(study: Study, scenario: Scenario) -> dict[str, dict[str, float]]:
             for ch, chamber in study.institutions.chambers.items()}
 
 
-def _tests(study: Study, scenario: Scenario, seats: dict[str, dict[str, float]]) -> dict[str, dict[Venue, VenueTest]]:
+def _tests(study: Study, scenario: Scenario, seats: dict[str, dict[str, float]],
+           seat_splits: tuple[Split, ...] = ()) -> dict[str, dict[Venue, VenueTest]]:
     out = {}
     for c, country in study.institutions.countries.items():
         if not country.ratifies:
@@ -213,7 +215,8 @@ def _tests(study: Study, scenario: Scenario, seats: dict[str, dict[str, float]])
                 party = (override.majority_party if override is not None and override.majority_party is not None
                          else chamber.majority_party)
                 chambers.append(ChamberTest(ch, seats[ch], threshold, tuple(party),
-                                            chamber.agenda_threshold if party else None))
+                                            chamber.agenda_threshold if party else None,
+                                            tuple(sp for sp in seat_splits if sp.chamber == ch)))
             out[c][venue] = VenueTest(c, venue, tuple(rule.actors), tuple(chambers))
     return out
 
@@ -233,10 +236,10 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     levels = {d: tuple(dim.level_ids) for d, dim in study.dimensions.items()}
     base = {d: ids[0] for d, ids in levels.items()}
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
-    seats = _seats(study, scenario)
+    seats, seat_splits = _seats(study, scenario), splits(study, scenario)
     return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, seats, _tests(study, scenario, seats), _rules(study),
-                         seat_splits=splits(study, scenario))
+                         authority, seats, _tests(study, scenario, seats, seat_splits), _rules(study),
+                         seat_splits=seat_splits)
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

@@ -18,6 +18,7 @@ from .errors import AccordError
 from .models import Scenario, Study, Venue
 from .notebook import Tabular
 from .scoring import Stance, stance
+from .seat_ranges import tally_ranges
 
 
 MEMO_SIZE = 4096  # coalitions remembered per compiled study: a brief scores about a hundred
@@ -31,7 +32,8 @@ def venue_needed(study: Study, package: Package, country: str, scenario: Scenari
 @dataclass(frozen=True)
 class ChamberTally:
     """A chamber's vote: the accepting blocs' share of seats against the threshold, and, where a
-    majority party controls the floor, the accepting share of that party's seats (the agenda gate)."""
+    majority party controls the floor, the accepting share of that party's seats (the agenda gate);
+    where the chamber's party splits are ranged, the range of each share (who accepts held fixed)."""
 
     chamber: str
     share: float
@@ -40,6 +42,8 @@ class ChamberTally:
     rejecting: tuple[str, ...]
     agenda_share: float | None = None
     agenda_threshold: float | None = None
+    share_range: tuple[float, float] | None = None  # over the ranged party splits (None: none in this chamber)
+    agenda_range: tuple[float, float] | None = None
 
     @property
     def reaches_floor(self) -> bool:
@@ -69,7 +73,8 @@ def tally(test: ChamberTest, accepts: dict[str, bool]) -> ChamberTally:
     agenda = None
     if test.party:
         agenda = sum(w for b, w in test.party_weights.items() if b in yes)
-    return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate)
+    ranges = tally_ranges(test, yes) if test.splits else (None, None)
+    return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate, *ranges)
 
 
 def verdict(test: VenueTest | None, country: str, accepts: dict[str, bool]) -> CountryVerdict:

@@ -4,6 +4,7 @@ rely on (documented in the README). Nothing here computes a score; it only lays 
 from __future__ import annotations
 
 from .analysis import ComparedDimension, Explanation, WhatIf
+from .compiled import compiled
 from .models import Study
 from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
@@ -24,7 +25,29 @@ def _chamber_json(t) -> dict:
     if t.agenda_share is not None:
         out["majority_party_share"] = round(t.agenda_share, 6)
         out["reaches_floor"] = t.reaches_floor
+    if t.share_range is not None:
+        out["share_range"] = [round(x, 6) for x in t.share_range]
+    if t.agenda_range is not None:
+        out["majority_party_share_range"] = [round(x, 6) for x in t.agenda_range]
     return out
+
+
+def _span(low: float, high: float, signed: bool = False) -> str:
+    fmt = "{:+.3f}" if signed else "{:.2f}"
+    return f"{fmt.format(low)} to {fmt.format(high)}"
+
+
+def _chamber_row(t) -> list:
+    """A chamber's tally: its seat margin (accepting share less threshold) and, where its party
+    splits are ranged, the margin's range; the majority party's share behind its floor gate."""
+    floor = "-"
+    if t.agenda_share is not None:
+        floor = f"{t.agenda_share:.2f} of majority party"
+        if t.agenda_range is not None:
+            floor += f" ({_span(*t.agenda_range)})"
+    spread = "-" if t.share_range is None else _span(t.share_range[0] - t.threshold, t.share_range[1] - t.threshold, True)
+    return [t.chamber, round(t.share, 4), t.threshold, f"{t.share - t.threshold:+.3f}", spread, floor, t.passed,
+            ", ".join(t.accepting), ", ".join(t.rejecting)]
 
 
 def _result(v: CountryVerdict | None) -> str:
@@ -85,10 +108,13 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
 
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     countries = [[k, _venue(v), v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
-    chambers = [[t.chamber, round(t.share, 4), t.threshold,
-                 "-" if t.agenda_share is None else f"{t.agenda_share:.2f} of majority party", t.passed,
-                 ", ".join(t.accepting), ", ".join(t.rejecting)]
-                for v in c.countries.values() for t in v.chambers.values()]
+    chambers = [_chamber_row(t) for v in c.countries.values() for t in v.chambers.values()]
+    voting = {t.chamber for v in c.countries.values() for t in v.chambers.values()}
+    splits = [sp for sp in compiled(study, study.scenarios[c.scenario]).seat_splits if sp.chamber in voting]
+    seat_notes = ["margin: accepting share less threshold; its range (and the floor's) as the ranged party splits "
+                  "move, who accepts held fixed"] if splits else []
+    seat_notes += [f"{sp.chamber}: {sp.bloc} holds {sp.point:.2f} of its party's seats, ranged {sp.low:.2f}-{sp.high:.2f}"
+                   f" (evidence {', '.join(sp.evidence) or 'none'})" for sp in splits]
     people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.touched)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
     flips = [[s, m, "accepts" if c.stances[s].accepts else "rejects"] for s, m in closest_to_flipping(c)]
@@ -97,7 +123,8 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
                                                                      "blocking"], countries),
         Table("chambers", "Chamber tallies (share of seats held by accepting blocs)",
-              ["chamber", "share", "threshold", "floor", "passed", "accepting", "rejecting"], chambers),
+              ["chamber", "share", "threshold", "margin", "margin range", "floor", "passed", "accepting", "rejecting"],
+              chambers, notes=seat_notes),
         Table("stakeholders", "Stakeholders", ["stakeholder", "country", "gain", "margin", "accepts", "pivotal",
                                                "red lines touched"], people),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),

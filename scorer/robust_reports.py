@@ -115,8 +115,18 @@ def _flips_text(st: Stability) -> str:
 
 
 def decisive(sens: Sensitivity, n: int = 3) -> list[str]:
-    """The n most decisive judgments, as 'id (share of range where ratification differs)'."""
-    return [f"{st.judgment.id} ({st.decisiveness[0]:.0%})" for st in sens.tornado[:n] if st.decisiveness[0] > 0]
+    """The n most decisive judgments, as 'id (share of range where ratification differs)'; a party
+    split also says where in its range the verdict flips."""
+    out = []
+    for st in sens.tornado[:n]:
+        if st.decisiveness[0] <= 0:
+            continue
+        j, where = st.judgment, ""
+        if j.kind == "seats":
+            flips = ", ".join(f"{x:.2f}" for x in st.ratification_flips if j.low <= x <= j.high)
+            where = f"; the bloc holds {j.point:.2f} of its party, {j.low:.2f}-{j.high:.2f}, flips at {flips}"
+        out.append(f"{j.id} ({st.decisiveness[0]:.0%}{where})")
+    return out
 
 
 def sensitivity_json(sens: Sensitivity) -> dict:

@@ -90,3 +90,24 @@ def with_share(study: Study, scenario: Scenario, split: Split, x: float) -> tupl
     chamber = chamber.model_copy(update={"seats": {**chamber.seats, **split.shares(x)}})
     institutions = study.institutions.model_copy(update={"chambers": {**study.institutions.chambers, ch: chamber}})
     return study.model_copy(update={"institutions": institutions}), scenario
+
+
+def tally_ranges(test: ChamberTest, accepting: set[str] | tuple[str, ...]
+                 ) -> tuple[tuple[float, float], tuple[float, float] | None]:
+    """With who accepts held fixed, the range of the chamber's accepting share, and of the majority
+    party's accepting share of its seats (None: no floor gate), as the splits' bloc shares move
+    over their ranges. The splits are independent and each share is linear in each, so the ends
+    are the sums of each split's ends."""
+    share = sum(test.seats[b] for b in accepting)
+    party = sum(test.seats[b] for b in test.party)
+    held = sum(test.seats[b] for b in test.party if b in accepting)
+    low = high = share
+    a_low = a_high = held
+    for sp in test.splits:
+        now = sum(test.seats[b] for b in sp.blocs if b in accepting)
+        ends = [sum(v for b, v in sp.shares(x).items() if b in accepting) - now for x in (sp.low, sp.high)]
+        low, high = low + min(ends), high + max(ends)
+        if sp.bloc in test.party:
+            a_low, a_high = a_low + min(ends), a_high + max(ends)
+    agenda = (a_low / party, a_high / party) if test.party and party > 0 else (0.0, 0.0) if test.party else None
+    return (low, high), agenda

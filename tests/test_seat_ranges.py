@@ -4,6 +4,8 @@ points of sensitivity against brute force; the robust search with seat draws aga
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -16,11 +18,12 @@ from scorer.judgments import DEFAULT_SEED, apply_world, judgments
 from scorer.models import SeatSplit
 from scorer.robust_search import robust_optimize
 from scorer.sampling import compile_kernel, draw, evaluate, robust
+from scorer.ratification import coalition
 from scorer.scoring import profiles, stance
 from scorer.stability import sensitivity
+from scorer.limits import Limits
 from synthetic import synthetic_study
 from test_robust_optimize import _deals
-from scorer.limits import Limits
 
 STUDY = load_study(MINI)
 HOUSE = ["house_moderates", "house_restrictionists"]
@@ -100,7 +103,9 @@ def test_validate_locates_a_bad_split_in_its_file(mini, run):
 
 def test_splits_leave_the_point_alone_and_keep_the_party_total():
     model, plain = compiled(RANGED, RANGED.scenario("calm")), compiled(STUDY, STUDY.scenario("calm"))
-    assert model.seats == plain.seats and model.tests == plain.tests
+    assert model.seats == plain.seats
+    assert [(c, v, [(ch.seats, ch.threshold) for ch in t.chambers]) for c, vs in model.tests.items() for v, t in vs.items()] \
+        == [(c, v, [(ch.seats, ch.threshold) for ch in t.chambers]) for c, vs in plain.tests.items() for v, t in vs.items()]
     split, = model.seat_splits
     assert split.point == pytest.approx(0.55) and split.shares(split.point) == pytest.approx(model.seats["us_house"])
     for x in (0.0, 0.3, 0.9, 1.0):
@@ -244,3 +249,62 @@ def test_the_robust_package_with_seat_draws_is_the_best_by_enumeration(seed, sce
     deals = _deals(study, sc, Limits(), 30)
     assert result.status == "optimal"
     assert result.robust.in_sample == max(deals.values())
+
+
+# --- what the reports show ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed, scenario", HINGED[:3])
+def test_tally_ranges_are_the_extremes_over_the_corners_of_the_split_ranges(seed, scenario):
+    """Each chamber's accepting share (and its majority party's) over every corner of the splits'
+    ranges, read from the institutions, spans exactly the tally's reported range."""
+    import itertools
+
+    study = synthetic_study(5, 3, 12, seed=seed, seat_ranges=True, n_proposals=6)
+    sc = study.scenarios[scenario]
+    present = profiles(study, sc)
+    ranged = [j for j in judgments(study, sc) if j.kind == "seats"]
+    for pid in study.proposals:
+        package = study.package(pid)
+        accepts = {s: stance(prof, package).accepts for s, prof in present.items()}
+        c = coalition(study, sc, package, study.proposals[pid].countries)
+        for verdict in c.countries.values():
+            for t in verdict.chambers.values():
+                mine = [j for j in ranged if j.id.startswith(f"seats:{t.chamber}.")]
+                assert (t.share_range is None) == (not mine)
+                if not mine:
+                    continue
+                shares, agendas = [], []
+                for corner in itertools.product(*[(j.low, j.high) for j in mine]):
+                    seats = oracle.seat_shares(study, sc, t.chamber)
+                    for j, x in zip(mine, corner):
+                        seats.update(oracle.split_seats(study, sc, t.chamber, j.id.split(".")[1], x))
+                    shares.append(sum(v for b, v in seats.items() if accepts.get(b, False)))
+                    party = oracle.majority_party(study, sc, t.chamber)
+                    if party:
+                        agendas.append(sum(seats[b] for b in party if accepts.get(b, False))
+                                       / sum(seats[b] for b in party))
+                assert t.share_range == pytest.approx((min(shares), max(shares)))
+                assert (t.agenda_range is None) == (not agendas)
+                if agendas:
+                    assert t.agenda_range == pytest.approx((min(agendas), max(agendas)))
+
+
+def test_coalition_shows_the_seat_margin_its_range_and_the_splits_evidence(run):
+    code, out, _ = run("coalition", "bush_fox_2001", "-s", "pre911_2001", "-f", "json")
+    house = json.loads(out)["countries"]["us"]["chambers"]["us_house"]
+    assert code == 0 and house["share_range"][0] < house["threshold"] < house["share"] < house["share_range"][1]
+    assert house["majority_party_share_range"] == [0.35, 0.65]
+    code, out, _ = run("coalition", "bush_fox_2001", "-s", "pre911_2001", "-f", "markdown")
+    assert "-0.004 to +0.271" in out and "0.53 of majority party (0.35 to 0.65)" in out
+    assert "us_house_business_gop holds 0.53 of its party's seats, ranged 0.35-0.65 (evidence " \
+           "seats_ros02_gop_split_no_share" in out
+
+
+def test_whatif_moves_a_ranged_split_by_its_sensitivity_id(run):
+    """0.45 of House Republicans in the business wing: the 2001 package no longer reaches the floor."""
+    code, out, _ = run("whatif", "bush_fox_2001", "-s", "pre911_2001", "--judge",
+                       "seats:us_house.us_house_business_gop=0.45", "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and data["before"]["ratified"] and not data["after"]["ratified"]
+    assert data["after"]["countries"]["us"]["chambers"]["us_house"]["reaches_floor"] is False
