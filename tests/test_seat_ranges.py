@@ -308,3 +308,26 @@ def test_whatif_moves_a_ranged_split_by_its_sensitivity_id(run):
     data = json.loads(out)
     assert code == 0 and data["before"]["ratified"] and not data["after"]["ratified"]
     assert data["after"]["countries"]["us"]["chambers"]["us_house"]["reaches_floor"] is False
+
+
+# --- the point programmes on studies with ranged seats -------------------------------------------
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("seed, scenario", HINGED[:4])
+def test_optimize_unlock_and_frontier_equal_enumeration_with_seat_ranges(seed, scenario, solver):
+    """The programmes state the point shares; the oracle reads the institutions itself."""
+    from scorer.concessions import unlock
+    from scorer.pareto import frontier
+    from scorer.search import optimize
+    from test_optimize import COUNTRIES, assert_optimal, assert_unlock_is_minimal, enumerated_frontier, flat
+
+    study = synthetic_study(4, 3, 10, seed=seed, seat_ranges=True)
+    sc = study.scenarios[scenario]
+    judged = oracle.feasible(oracle.judge_all(study, sc, COUNTRIES))
+    assert_optimal(study, sc, optimize(study, sc, solver=solver), "maximin", judged)
+    proposal = sorted(study.proposals)[1]
+    assert_unlock_is_minimal(study, sc, proposal, unlock(study, sc, proposal, "count", top=2, solver=solver))
+    result = frontier(study, sc, solver=solver)
+    assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(
+        flat(enumerated_frontier(study, sc)), abs=1e-9)
