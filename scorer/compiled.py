@@ -2,7 +2,7 @@
 the scalar scorer, the sampler, the MILP and sensitivity all read.
 
 What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
-normalised weights, the value of every level and its gain coefficient against the status quo, the
+weights, the value of every level and its gain coefficient against the status quo, the
 reservation, the red lines); the authority each level needs in each country; the ratification
 tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
 majority party's floor gate; the level rules; the judgments with what each perturbs; and the
@@ -58,7 +58,7 @@ class Profile:
     reservation: float
     salience: dict[str, float]  # as read, before the scenario
     multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
-    weights: dict[str, float]  # salience x multiplier, normalised to sum to one
+    weights: dict[str, float]  # the stakes: salience / sum of saliences, x multiplier (see `stakes`)
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
     coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
@@ -165,6 +165,15 @@ def _multipliers(scenario: Scenario, stakeholder: str, skip: frozenset[int] = fr
     return out
 
 
+def stakes(salience: dict[str, float], multiplier: dict[str, float]) -> dict[str, float]:
+    """A stakeholder's stake in each dimension: its saliences as read, normalised once to sum to
+    one, then scaled by the scenario's multipliers. A shift scales only the stake it names (after
+    9/11 security weighs more; nothing else weighs less), so the stakes sum to one only when no
+    shift applies, and gains (and hence reservations) are on the scale of the unshifted profile."""
+    total = sum(salience.values())
+    return {d: (s / total if total > 0 else 0.0) * multiplier[d] for d, s in salience.items()}
+
+
 def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
     return frozenset(dimension.members(levels))
 
@@ -178,9 +187,7 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
         shifts = _multipliers(scenario, sh.id)
         salience = {d: c.salience for d, c in sh.concerns.items()}
         multiplier = {d: shifts.get(d, 1.0) for d in sh.concerns}
-        raw = {d: salience[d] * multiplier[d] for d in sh.concerns}
-        total = sum(raw.values())
-        weights = {d: (w / total if total > 0 else 0.0) for d, w in raw.items()}
+        weights = stakes(salience, multiplier)
         values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
         coefficients = {d: {lv: weights[d] * (row[lv] - row[status_quo[d]]) for lv in study.dimensions[d].level_ids}
                         for d, row in values.items()}

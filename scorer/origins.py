@@ -62,7 +62,7 @@ def sources(study: Study, locator: Locator, scenario: Scenario, proposal: str, s
                                   *located("scenario", scenario.id, ("salience", i, "multiplier")),
                                   f"multiplies the salience of {who}"))
         out.append(Source(f"weight {d}", profile.weights[d], MECHANISM, None, None,
-                          "salience x multipliers, normalised to sum to one over the stakeholder's concerns"))
+                          "salience normalised over the stakeholder's concerns, times the scenario's multipliers"))
         values = level_values(study.dimensions[d], concern.values, concern.preferred)
         for level in dict.fromkeys((base[d], package[d])):
             if concern.values is not None:

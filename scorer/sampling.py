@@ -4,8 +4,8 @@ first, and whom it hinges on. The model is the one in `scoring` and `ratificatio
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
-range or from a triangular distribution peaking at its point value; saliences are renormalised
-per stakeholder after drawing, as the model does. The draws come from one seeded stream read in
+range or from a triangular distribution peaking at its point value; saliences are normalised
+per stakeholder after drawing and then scaled by the multipliers, as the model does. The draws come from one seeded stream read in
 order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
 would list it among those blocking.
@@ -228,17 +228,19 @@ class Worlds:
 
 
 def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
-    """(S, D, n) normalised weights: saliences times multipliers, renormalised per stakeholder.
-    `draws` is (K, n), a world per column."""
+    """(S, D, n) stakes, as `compiled.stakes` states them: the drawn saliences normalised per
+    stakeholder, then times the multipliers. `draws` is (K, n), a world per column."""
     n = draws.shape[1]
     raw = np.empty((len(kernel.stakeholders), kernel.salience.shape[1], n))
-    raw[:] = (kernel.salience * kernel.multiplier)[:, :, None]
+    raw[:] = kernel.salience[:, :, None]
     cols, who, dims = kernel.salience_draws
-    raw[who, dims] = draws[cols] * kernel.multiplier[who, dims][:, None]
+    raw[who, dims] = draws[cols]
+    total = raw.sum(axis=1, keepdims=True)
+    np.divide(raw, total, out=raw, where=total > 0)
+    raw *= kernel.multiplier[:, :, None]
     for k, who, d in kernel.multiplier_draws:
         raw[who, d] *= draws[k]
-    total = raw.sum(axis=1, keepdims=True)
-    return np.divide(raw, total, out=raw, where=total > 0)
+    return raw
 
 
 def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:

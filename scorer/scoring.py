@@ -1,9 +1,9 @@
 """The additive value model, evaluated on the compiled study: each stakeholder's value for a
 package, its gain over the status quo, and whether it accepts, under a scenario.
 
-value(package) = sum over dimensions of weight[d] * v_d(level), with the stakeholder's saliences
-multiplied by the scenario's shifts and then normalised to sum to one. gain = value(package) -
-value(status quo). A stakeholder accepts when gain >= its reservation and the package touches none
+value(package) = sum over dimensions of weight[d] * v_d(level), the weights being the
+stakeholder's stakes: its saliences normalised once to sum to one, then scaled by the scenario's
+shifts (`compiled.stakes`). gain = value(package) - value(status quo). A stakeholder accepts when gain >= its reservation and the package touches none
 of its red lines. The weights, values and red lines are compiled once (`compiled`)."""
 
 from __future__ import annotations

@@ -3,11 +3,12 @@ for one proposal, the interval of each judgment within which each stakeholder's 
 the proposal's ratification stay as they are at the point reading.
 
 Closed form for the additive model: with every other judgment at its point value, a stakeholder's
-acceptance test `gain >= reservation` is linear in any one judgment x, `c0 + c1 * x >= 0`. For a
-salience a_d (or a multiplier on it), gain = (A + a_d m_d D_d) / (B + a_d m_d) with A, B the
-weighted gains and the raw weights of the other dimensions and D_d the value change on d; the
-denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. A value or a
-reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
+acceptance test `gain >= reservation` is linear in any one judgment x, `c0 + c1 * x >= 0`. The
+stakes are w_k = a_k m_k / sum of a (`compiled.stakes`). For a salience a_d,
+gain = (A + a_d m_d D_d) / (B + a_d) with A = sum of a_k m_k D_k and B = sum of a_k over the other
+dimensions and D_d the value change on d; the denominator is positive, so
+gain >= r  <=>  (A - r B) + a_d (m_d D_d - r) >= 0. A multiplier scales only the stake it names,
+so the gain is linear in it; a value or a reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
 and ratification (monotone in who accepts) changes only at those flip points.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
@@ -43,14 +44,16 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
         slope = profile.weights[d] * sign
         return gain - r - slope * judgment.point, slope
-    raw = {k: profile.salience[k] * profile.multiplier[k] for k in profile.salience}
-    A = sum(raw[k] * delta[k] for k in raw if k != d)
-    B = sum(raw[k] for k in raw if k != d)
     if judgment.kind == "salience":
-        per_unit = profile.multiplier[d]
-    else:  # a multiplier: the rest of the raw weight on d is the salience times the other shifts
-        per_unit = profile.salience[d] * model.shifts(stakeholder, frozenset({judgment.shift})).get(d, 1.0)
-    return A - r * B, per_unit * (delta[d] - r)
+        a, m = profile.salience, profile.multiplier
+        A = sum(a[k] * m[k] * delta[k] for k in a if k != d)
+        B = sum(a[k] for k in a if k != d)
+        return A - r * B, m[d] * delta[d] - r
+    # A multiplier: the stake on d per unit of it is the normalised salience times the other shifts.
+    total = sum(profile.salience.values())
+    per_unit = (profile.salience[d] / total if total > 0 else 0.0) * model.shifts(
+        stakeholder, frozenset({judgment.shift})).get(d, 1.0)
+    return gain - profile.weights[d] * delta[d] - r, per_unit * delta[d]
 
 
 Interval = tuple[float, float]
