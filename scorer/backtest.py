@@ -38,7 +38,7 @@ from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
 from .ratification import coalition, country_verdict, venue_needed
 from .sampling import chunk_size, compile_kernel, draw, evaluate
-from .scoring import Package, profiles, status_quo
+from .scoring import Package, profiles
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
 GRAINS = ("tabled", "ratified", "chamber", "actor")
@@ -175,6 +175,7 @@ class _Spatial:
     def __init__(self, study: Study, scenario: Scenario) -> None:
         self.study = study
         self.profiles = profiles(study, scenario)
+        self.no_deal = compiled(study, scenario).status_quo
         self.ideal = {s: {d: max(range(len(study.dimensions[d].level_ids)),
                                  key=lambda i, v=p.values[d], ids=study.dimensions[d].level_ids: (v[ids[i]], -i))
                           for d in p.weights} for s, p in self.profiles.items()}
@@ -186,7 +187,7 @@ class _Spatial:
     def nearer(self, members: dict[str, float], package: Package) -> bool:
         """Whether the package lies nearer than the status quo to the members' weighted mean ideal
         point (members: stakeholder -> weight, times its salience on each dimension)."""
-        base = status_quo(self.study)
+        base = self.no_deal  # the scenario's no-deal point
         num: dict[str, float] = {}
         den: dict[str, float] = {}
         for s, w in members.items():

@@ -2,11 +2,12 @@
 the scalar scorer, the sampler, the MILP and sensitivity all read.
 
 What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
-weights, the value of every level and its gain coefficient against the status quo, the
-reservation, the red lines); the authority each level needs in each country; the ratification
-tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
-majority party's floor gate; the level rules; the judgments with what each perturbs; and the
-tolerances. Pure
+weights, the value of every level and its gain coefficient against the no-deal point, the
+reservation, the red lines, what threats take from its no-deal value); the scenario's no-deal point
+(`reversion`); the authority each level needs in each country (none for a level already in place);
+the ratification tests of each (country, venue): the named actors, each chamber's seat shares and
+threshold, and the majority party's floor gate; the level rules; the judgments with what each
+perturbs; and the tolerances. Pure
 Python: no numpy, no PuLP, so everyday commands start fast."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Literal
 
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
+from .reversion import Reversion, in_place, reversion
 
 Package = dict[str, str]
 _VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
@@ -60,15 +62,16 @@ class Profile:
     multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
     weights: dict[str, float]  # the stakes: salience / sum of saliences, x multiplier (see `stakes`)
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
-    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
+    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - no-deal value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
-    status_quo_value: float
+    status_quo_value: float  # its value of the no-deal point: the no-deal package's, less `threat`
+    threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
 
     def value(self, package: Package) -> float:
         return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
 
     def gain(self, package: Package) -> float:
-        """value(package) - value(status quo); equal to the sum of the picked levels' coefficients."""
+        """value(package) - value(no deal); the sum of the picked levels' coefficients plus `threat`."""
         return self.value(package) - self.status_quo_value
 
     def touched(self, package: Package) -> list[str]:
@@ -120,8 +123,8 @@ class LevelRule:
 class CompiledStudy:
     study: Study
     scenario: Scenario
-    levels: dict[str, tuple[str, ...]]  # dimension -> level ids, status quo first
-    status_quo: Package
+    levels: dict[str, tuple[str, ...]]  # dimension -> level ids, first level first
+    status_quo: Package  # the no-deal package of the scenario (`reversion`): gains are measured against it
     profiles: dict[str, Profile]  # present stakeholders, in study order
     absent: frozenset[str]
     authority: dict[str, dict[str, dict[str, Venue]]]  # dimension -> level -> country -> venue needed
@@ -129,6 +132,7 @@ class CompiledStudy:
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
+    reversion: Reversion | None = None  # the no-deal point and where it comes from
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -178,7 +182,7 @@ def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
     return frozenset(dimension.members(levels))
 
 
-def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str, Profile]:
+def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[str, float]) -> dict[str, Profile]:
     reservations = {r.stakeholder: r.reservation for r in scenario.reservation}
     out = {}
     for sh in study.stakeholders.values():
@@ -194,9 +198,10 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
         red: dict[str, frozenset[str]] = {}
         for ls in sh.red_lines:
             red[ls.dimension] = red.get(ls.dimension, frozenset()) | _members(study.dimensions[ls.dimension], ls)
+        threat = cost.get(sh.id, 0.0)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()))
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat)
     return out
 
 
@@ -237,11 +242,14 @@ def _rules(study: Study) -> tuple[LevelRule, ...]:
 def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     """The study under `scenario`, compiled (see the module docstring)."""
     levels = {d: tuple(dim.level_ids) for d, dim in study.dimensions.items()}
-    base = {d: ids[0] for d, ids in levels.items()}
-    authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
+    back = reversion(study, scenario)
+    kept = in_place(study, scenario)
+    authority = {d: {lv.id: ({} if kept.get(d) == lv.id else dict(lv.authority)) for lv in dim.levels}
+                 for d, dim in study.dimensions.items()}
     seats = _seats(study, scenario)
-    return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, seats, _tests(study, scenario, seats), _rules(study))
+    return CompiledStudy(study, scenario, levels, back.package, _profiles(study, scenario, back.package, back.cost),
+                         frozenset(scenario.absent), authority, seats, _tests(study, scenario, seats), _rules(study),
+                         reversion=back)
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compiled import level_values
+from .compiled import compiled, level_values
 from .loading import Locator
 from .models import Scenario, Study
 from .render import Table
-from .scoring import profiles, resolve_proposal, status_quo
+from .scoring import profiles, resolve_proposal
 
 STAKEHOLDER_FILE = "stakeholder file"
 SCENARIO = "scenario override"
@@ -43,7 +43,7 @@ def sources(study: Study, locator: Locator, scenario: Scenario, proposal: str, s
     """The numbers behind one stakeholder's verdict on one proposal, each with where it is set."""
     sh = study.stakeholders[stakeholder]
     profile = profiles(study, scenario)[stakeholder]
-    package, base = resolve_proposal(study, proposal), status_quo(study)
+    package, base = resolve_proposal(study, proposal), compiled(study, scenario).status_quo  # the no-deal point
     out: list[Source] = []
 
     def located(kind: str, item: str, path: tuple) -> tuple[str, int | None]:

@@ -52,7 +52,7 @@ class Tests:
 @dataclass(frozen=True)
 class Kernel:
     """A study and scenario as arrays: S stakeholders (study order, absent ones never accept),
-    D dimensions, P proposals plus the status quo (last), K ranged judgments. The worlds are the
+    D dimensions, P proposals plus the no-deal package (last), K ranged judgments. The worlds are the
     last axis of every array `evaluate` returns."""
 
     stakeholders: tuple[str, ...]
@@ -76,6 +76,8 @@ class Kernel:
     low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
     high: np.ndarray  # (K,)
     point: np.ndarray  # (K,)
+    threat: np.ndarray | None = None  # (S,) what threats take from each no-deal value, at the point (`reversion`)
+    threat_draws: tuple[tuple[int, np.ndarray], ...] = ()  # ranged threats: column, stakeholders it hurts
 
 
 def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int]) -> Tests:
@@ -161,7 +163,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res = [], [], []
+    sal, mult, res, threat_draws = [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -171,6 +173,8 @@ def compile_kernel(study: Study, scenario: Scenario,
             shift = scenario.salience[j.shift]
             who = [i for i, s in enumerate(sids) if not shift.stakeholders or s in shift.stakeholders]
             mult.append((k, np.array(who, dtype=np.intp), dindex[j.dimension]))
+        elif j.kind == "threat":
+            threat_draws.append((k, np.array([index[s] for s in j.stakeholders], dtype=np.intp)))
         elif j.kind == "value":
             at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
@@ -185,9 +189,12 @@ def compile_kernel(study: Study, scenario: Scenario,
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
+    threat = np.zeros(S)
+    for s, prof in model.profiles.items():
+        threat[index[s]] = prof.threat
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point)
+                  low, high, point, threat, tuple(threat_draws))
 
 
 # --- drawing worlds -------------------------------------------------------------------------
@@ -219,7 +226,7 @@ class Worlds:
     """The model's verdicts in n worlds: arrays with the worlds as the last axis."""
 
     gains: np.ndarray  # (S, P, n)
-    values: np.ndarray  # (S, P, n) value of each proposal (the status quo's is values - gains)
+    values: np.ndarray  # (S, P, n) value of each proposal (the no-deal point's is values - gains)
     accepts: np.ndarray  # (P, S, n) bool
     ratified: np.ndarray  # (P, n) bool
     countries: list[np.ndarray]  # per proposal: (C, n) bool, ratified in each of its countries
@@ -252,8 +259,17 @@ def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     return out
 
 
+def threats(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(S, n) what the threats take from each stakeholder's no-deal value: added to every gain."""
+    out = np.empty((len(kernel.stakeholders), draws.shape[1]))
+    out[:] = kernel.threat[:, None] if kernel.threat is not None else 0.0
+    for k, who in kernel.threat_draws:
+        out[who] += draws[k] - kernel.point[k]
+    return out
+
+
 def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """(S, P + 1, n) value of each package (the status quo last) to each stakeholder."""
+    """(S, P + 1, n) value of each package (the no-deal package last) to each stakeholder."""
     values = np.matmul(kernel.levels, w)
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
@@ -266,6 +282,8 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     P = len(kernel.proposals)
     values = level_values(kernel, draws, weights(kernel, draws))
     gains = values[:, :P] - values[:, P:]
+    if kernel.threat is not None and (kernel.threat.any() or kernel.threat_draws):
+        gains += threats(kernel, draws)[:, None, :]
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
     accepts &= ~kernel.touched[:, :, None]

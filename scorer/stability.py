@@ -8,7 +8,8 @@ stakes are w_k = a_k m_k / sum of a (`compiled.stakes`). For a salience a_d,
 gain = (A + a_d m_d D_d) / (B + a_d) with A = sum of a_k m_k D_k and B = sum of a_k over the other
 dimensions and D_d the value change on d; the denominator is positive, so
 gain >= r  <=>  (A - r B) + a_d (m_d D_d - r) >= 0. A multiplier scales only the stake it names,
-so the gain is linear in it; a value or a reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
+so the gain is linear in it; a value, a reservation or a threat's cost (which lowers the no-deal
+value, `reversion`) enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
 and ratification (monotone in who accepts) changes only at those flip points.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
@@ -35,10 +36,14 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     profile = model.profiles[stakeholder]
     base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    r = profile.reservation
+    # A threat's cost raises every gain by the same amount: against the levels, the stakeholder's
+    # reservation is `r` less it.
+    r = profile.reservation - profile.threat
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
     if judgment.kind == "reservation":
-        return gain, -1.0
+        return gain + profile.threat, -1.0
+    if judgment.kind == "threat":
+        return gain - r - judgment.point, 1.0
     d = judgment.dimension
     if judgment.kind == "value":
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
