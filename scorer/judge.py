@@ -136,7 +136,7 @@ def whatif_judged(study: Study, scenario: Scenario, proposal: str, levels: dict[
     """The proposal with some levels and judgments changed, against the original as judged."""
     new_study, new_scenario, changes = judged(study, scenario, settings)
     w = whatif(new_study, new_scenario, proposal, levels)
-    before = coalition(study, scenario, resolve_proposal(study, proposal), study.proposals[proposal].countries)
+    before = coalition(study, scenario, resolve_proposal(study, proposal, scenario), study.proposals[proposal].countries)
     return replace(w, before=before), changes
 
 

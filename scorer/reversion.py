@@ -8,7 +8,8 @@ a deal). A threat's cost lowers the stakeholder's no-deal value, so it raises it
 package by the same amount; that keeps the MILP linear (a constant in each gain).
 
 A level already in place needs no venue: a package that keeps it changes nothing there, so
-`compiled` drops that level's authority in the scenario (`in_place`)."""
+`compiled` drops that level's authority in the scenario (`in_place`). Where a proposal is silent,
+it keeps what is in place (`proposal_package`)."""
 
 from __future__ import annotations
 
@@ -25,16 +26,7 @@ class Reversion:
 
     package: Package  # dimension -> its no-deal level
     cost: dict[str, float]  # stakeholder -> what the threats take from its no-deal value
-    sources: dict[str, tuple[str, tuple[str, ...]]]  # dimension set off its first level -> (why, evidence ids)
-
-    def describe(self, scenario: Scenario) -> list[str]:
-        """One line per part of the no-deal point that is not the study's first levels."""
-        out = [f"{d} at {self.package[d]} ({why}; evidence {', '.join(ev) or 'none'})"
-               for d, (why, ev) in self.sources.items()]
-        out += [f"threat {t.id}: {t.by} would {t.measure}; costs {', '.join(t.hurts)} {t.cost:g}"
-                f" (evidence {', '.join(t.evidence) or 'none'})"
-                for t in scenario.threats if t.cost is not None]
-        return out
+    lines: tuple[str, ...]  # in words, each part that is not the study's first levels, with its evidence
 
 
 def reversion(study: Study, scenario: Scenario) -> Reversion:
@@ -52,8 +44,20 @@ def reversion(study: Study, scenario: Scenario) -> Reversion:
         else:
             for s in t.hurts:
                 cost[s] = cost.get(s, 0.0) + t.cost
-    sources = {d: why for d, why in sources.items() if package[d] != study.dimensions[d].level_ids[0]}
-    return Reversion(package, cost, sources)
+    lines = [f"{d} at {package[d]} ({why}; evidence {', '.join(ev) or 'none'})"
+             for d, (why, ev) in sources.items() if package[d] != study.dimensions[d].level_ids[0]]
+    lines += [f"threat {t.id}: {t.by} would {t.measure}; costs {', '.join(t.hurts)} {t.cost:g}"
+              f" (evidence {', '.join(t.evidence) or 'none'})" for t in scenario.threats if t.cost is not None]
+    return Reversion(package, cost, tuple(lines))
+
+
+def proposal_package(study: Study, scenario: Scenario, proposal_id: str) -> Package:
+    """The proposal's package in the scenario: its provisions, and where it is silent, what the
+    period has in place (a deal that says nothing of the liaison mechanisms keeps them; it does not
+    carry out a threat, which is what no deal would bring)."""
+    provisions = study.proposals[proposal_id].provisions()
+    return {**study.package(proposal_id),
+            **{d: lv for d, lv in in_place(study, scenario).items() if d not in provisions}}
 
 
 def in_place(study: Study, scenario: Scenario) -> dict[str, str]:

@@ -26,6 +26,7 @@ from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Jud
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
+from .scoring import resolve_proposal
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
 
@@ -137,7 +138,8 @@ def compile_kernel(study: Study, scenario: Scenario,
     Absent stakeholders keep an empty row: they never accept."""
     model = compiled(study, scenario)
     if packages is None:
-        packages = {p: (study.package(p), tuple(study.proposals[p].countries)) for p in study.proposals}
+        packages = {p: (resolve_proposal(study, p, scenario), tuple(study.proposals[p].countries))
+                    for p in study.proposals}
     sids = list(study.stakeholders)
     index = {s: i for i, s in enumerate(sids)}
     dims = list(model.levels)

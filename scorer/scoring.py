@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
+from .reversion import proposal_package
 from .errors import AccordError
 from .models import Scenario, Study
 
@@ -60,7 +61,8 @@ def resolve_scenario(study: Study, scenario_id: str | None) -> Scenario:
     return study.scenarios[sid]
 
 
-def resolve_proposal(study: Study, proposal_id: str) -> Package:
+def resolve_proposal(study: Study, proposal_id: str, scenario: Scenario | None = None) -> Package:
+    """The proposal's package; in a scenario, keeping what the period has in place where it is silent."""
     if proposal_id not in study.proposals:
         raise AccordError(f"unknown proposal '{proposal_id}' (expected one of: {', '.join(study.proposals)})")
-    return study.package(proposal_id)
+    return study.package(proposal_id) if scenario is None else proposal_package(study, scenario, proposal_id)

@@ -148,7 +148,7 @@ class _Point:
 
 
 def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
-    package = resolve_proposal(study, proposal_id)
+    package = resolve_proposal(study, proposal_id, scenario)
     countries = list(study.proposals[proposal_id].countries)
     return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
 

@@ -163,8 +163,17 @@ def _with_no_deal(rng: random.Random, scenarios: dict[str, Scenario], dims: list
                   stakeholders: dict[str, Stakeholder]) -> dict[str, Scenario]:
     """The scenarios with no-deal points: a level in place in each, and in `shifted` a US threat that
     costs Mexico's president and a bloc (ranged), and a threatened level on another dimension."""
+    first = {d.id: d.level_ids[0] for d in dims}
+
+    def coherent(d: Dimension, lv: str) -> bool:
+        package = {**first, d.id: lv}
+        return all(package[ls.dimension] in dims_by_id[ls.dimension].members(ls) for ls in d.level(lv).requires) and \
+            not any(package[ls.dimension] in dims_by_id[ls.dimension].members(ls) for ls in d.level(lv).excludes)
+
+    dims_by_id = {d.id: d for d in dims}
+
     def in_place() -> dict[str, NoDealLevel]:
-        with_venue = [(d.id, lv.id) for d in dims for lv in d.levels[1:] if lv.authority]
+        with_venue = [(d.id, lv.id) for d in dims for lv in d.levels[1:] if lv.authority and coherent(d, lv.id)]
         d, lv = rng.choice(with_venue) if with_venue else (dims[0].id, dims[0].level_ids[-1])
         return {d: NoDealLevel(level=lv)}
     base = scenarios["base"].model_copy(update={"no_deal": in_place()})

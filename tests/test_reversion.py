@@ -9,6 +9,7 @@ import pytest
 import oracle
 from conftest import MINI
 from scorer import load_study
+from scorer.analysis import explain
 from scorer.checks import check_study
 from scorer.compiled import compiled
 from scorer.concessions import unlock
@@ -17,6 +18,7 @@ from scorer.models import NoDealLevel, Threat
 from scorer.pareto import frontier
 from scorer.ratification import coalition
 from scorer.sampling import compile_kernel, evaluate
+from scorer.scoring import resolve_proposal
 from scorer.search import optimize
 from scorer.stability import sensitivity
 from cli.parsing import parse_objective
@@ -72,10 +74,14 @@ def test_a_level_in_place_needs_no_venue():
 
 def test_explain_and_coalition_name_the_no_deal_point():
     study, sc = liaison_in_place()
-    lines = compiled(study, sc).reversion.describe(sc)
+    lines = compiled(study, sc).reversion.lines
     assert lines[0].startswith("border at liaison (in place")
     assert lines[1].startswith("threat tariffs: us would impose tariffs; costs mx_president 0.1")
-    assert compiled(STUDY, STUDY.scenarios["calm"]).reversion.describe(STUDY.scenarios["calm"]) == []
+    assert compiled(STUDY, STUDY.scenarios["calm"]).reversion.lines == ()
+    c = coalition(study, sc, study.package("pilot_deal"), ["us", "mx"])
+    assert c.no_deal == lines
+    e = explain(study, sc, "pilot_deal", "mx_president")
+    assert e.threat == 0.1 and e.gain == pytest.approx(0.25) and e.no_deal == lines
 
 
 def test_the_sampler_agrees_with_the_scalar_scorer_and_draws_the_threat():
@@ -87,7 +93,8 @@ def test_the_sampler_agrees_with_the_scalar_scorer_and_draws_the_threat():
     model = compiled(study, sc)
     for p, pid in enumerate(kernel.proposals):
         for s, prof in model.profiles.items():
-            assert worlds.gains[kernel.stakeholders.index(s), p, 0] == pytest.approx(prof.gain(study.package(pid)))
+            package = resolve_proposal(study, pid, sc)
+            assert worlds.gains[kernel.stakeholders.index(s), p, 0] == pytest.approx(prof.gain(package))
     k = ranged.index("threat:tariffs")
     draws = np.repeat(kernel.point[:, None], 2, axis=1)
     draws[k] = [0.0, 0.3]
@@ -104,7 +111,7 @@ def test_a_ranged_threat_flips_where_brute_force_says(proposal):
     stab = next(s for s in result.stabilities if s.judgment.id == "threat:tariffs")
     row = stab.stakeholders[0]
     j = next(j for j in judgments(study, sc) if j.id == "threat:tariffs")
-    package = study.package(proposal)
+    package = resolve_proposal(study, proposal, sc)
 
     def accepts(x):
         st, sx = apply_world(study, sc, {j: x})
