@@ -39,6 +39,8 @@ class Explanation(Tabular):
     gain: float
     reservation: float
     touched: tuple[str, ...]  # red lines touched
+    threat: float = 0.0  # what threats take from its no-deal value: part of the gain (`reversion`)
+    no_deal: tuple[str, ...] = ()  # the no-deal point the gain is measured against, in words
 
     @property
     def accepts(self) -> bool:
@@ -47,7 +49,7 @@ class Explanation(Tabular):
 
 def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: str) -> Explanation:
     """Per-dimension contributions to one stakeholder's gain, largest first, with their evidence."""
-    package = resolve_proposal(study, proposal_id)
+    package = resolve_proposal(study, proposal_id, scenario)
     model = compiled(study, scenario)
     present = model.profiles
     if stakeholder_id not in study.stakeholders:
@@ -63,9 +65,9 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
                          tuple(concern[d].evidence) + shift_evidence.get(d, ()))
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
-    gain = sum(c.contribution for c in rows)
+    gain = sum(c.contribution for c in rows) + profile.threat
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)))
+                       tuple(profile.touched(package)), profile.threat, model.reversion.lines)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class WhatIf(Tabular):
 
 def whatif(study: Study, scenario: Scenario, proposal_id: str, settings: dict[str, str]) -> WhatIf:
     """The proposal with some dimensions set to other levels, against the original."""
-    original = resolve_proposal(study, proposal_id)
+    original = resolve_proposal(study, proposal_id, scenario)
     changed: Package = {**original, **settings}
     countries = study.proposals[proposal_id].countries
     return WhatIf(proposal_id, {d: (original[d], lv) for d, lv in settings.items() if original[d] != lv},

@@ -36,9 +36,10 @@ from .errors import AccordError
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
+from .reversion import in_place
 from .ratification import coalition, country_verdict, venue_needed
 from .sampling import chunk_size, compile_kernel, draw, evaluate
-from .scoring import Package, profiles, status_quo
+from .scoring import Package, profiles
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
 GRAINS = ("tabled", "ratified", "chamber", "actor")
@@ -117,10 +118,12 @@ class Backtest:
 
 
 def episode_package(study: Study, episode: Episode) -> tuple[Package, tuple[str, ...]]:
-    """The episode's full package (its proposal with the changes applied) and the countries that
-    must ratify it."""
+    """The episode's full package (its proposal with the changes applied; where both are silent,
+    what the episode's period has in place) and the countries that must ratify it."""
     spec = episode.package
     provisions = {**study.proposals[spec.proposal].provisions(), **spec.changes}
+    if episode.scenario is not None:
+        provisions = {**in_place(study, study.scenarios[episode.scenario]), **provisions}
     return package_of(study.dimensions, provisions), tuple(study.proposals[spec.proposal].countries)
 
 
@@ -175,6 +178,7 @@ class _Spatial:
     def __init__(self, study: Study, scenario: Scenario) -> None:
         self.study = study
         self.profiles = profiles(study, scenario)
+        self.no_deal = compiled(study, scenario).status_quo
         self.ideal = {s: {d: max(range(len(study.dimensions[d].level_ids)),
                                  key=lambda i, v=p.values[d], ids=study.dimensions[d].level_ids: (v[ids[i]], -i))
                           for d in p.weights} for s, p in self.profiles.items()}
@@ -186,7 +190,7 @@ class _Spatial:
     def nearer(self, members: dict[str, float], package: Package) -> bool:
         """Whether the package lies nearer than the status quo to the members' weighted mean ideal
         point (members: stakeholder -> weight, times its salience on each dimension)."""
-        base = status_quo(self.study)
+        base = self.no_deal  # the scenario's no-deal point
         num: dict[str, float] = {}
         den: dict[str, float] = {}
         for s, w in members.items():
@@ -393,7 +397,7 @@ def venue_checks(study: Study, episodes: Iterable[Episode]) -> list[VenueCheck]:
         package, _ = episode_package(study, e)
         for c, outcome in e.countries.items():
             if outcome.venue is not None:
-                needed = venue_needed(study, package, c)
+                needed = venue_needed(study, package, c, study.scenarios[e.scenario] if e.scenario else None)
                 out.append(VenueCheck(e.id, c, outcome.venue.value, needed.value if needed else "none"))
     return out
 

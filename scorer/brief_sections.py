@@ -9,9 +9,10 @@ import math
 from dataclasses import dataclass, field
 
 from .briefing import Briefing, Odds
+from .compiled import compiled
 from .models import Study
 from .render import Gain, Table
-from .reports import matrix_table, rank_table
+from .reports import matrix_table, no_deal_note, rank_table
 
 GLOSSARY = [
     ("gain", "How much better a stakeholder finds a package than the status quo: its value for the package "
@@ -272,7 +273,8 @@ def sections(b: Briefing) -> list[Section]:
     out.append(Section("gains", "Who gains", [
         "The proposals that matter in this scenario (the best ratified and failing ones, and any whose "
         "verdict turns on a judgment) against the stakeholders that decide them: the actors each venue names, the "
-        "blocs that vote, and whoever is pivotal or blocking. The full matrix is an appendix."],
+        "blocs that vote, and whoever is pivotal or blocking. The full matrix is an appendix.",
+        *no_deal_note(b.scenario.id, compiled(b.study, b.scenario).reversion.lines)],
         [short], ["gains"]))
     out.append(Section("glossary", "Glossary"))
     out += [appendix] if appendix else []

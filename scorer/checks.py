@@ -264,6 +264,51 @@ class _Checker:
             for i, sh in enumerate(sc.absent):
                 self.ref(*k, ("absent", i), sh, "stakeholder", self.s.stakeholders)
 
+    def reversion(self) -> None:
+        """Each scenario's no-deal point names known dimensions and levels, and what is in place
+        keeps the level rules; a threat names a country, the stakeholders it hurts (once each) or a
+        level, and no dimension is set twice."""
+        for sc in self.s.scenarios.values():
+            k = ("scenario", sc.id)
+            known = True
+            for d, nd in sc.no_deal.items():
+                if self.ref(*k, ("no_deal", d), d, "dimension", self.s.dimensions):
+                    known &= self._level(k, ("no_deal", d, "level"), d, nd.level)
+                else:
+                    known = False
+                self.evidence(*k, ("no_deal", d, "evidence"), nd.evidence)
+            if known and sc.no_deal and not self.dimensions_broken():
+                kept = {d: nd.level for d, nd in sc.no_deal.items()}
+                first = {d: dim.level_ids[0] for d, dim in self.s.dimensions.items()}
+                for d, message in rule_violations(self.s, {**first, **kept}):
+                    self.add(*k, ("no_deal", d) if d in kept else ("no_deal",), f"what is in place: {message}")
+            ids: set[str] = set()
+            set_by: dict[str, str] = {d: "no_deal" for d in sc.no_deal}
+            for i, t in enumerate(sc.threats):
+                base = ("threats", i)
+                if t.id in ids:
+                    self.add(*k, base + ("id",), f"threat '{t.id}' is defined twice")
+                ids.add(t.id)
+                self.ref(*k, base + ("by",), t.by, "country", self.s.institutions.countries)
+                for j, sh in enumerate(t.hurts):
+                    self.ref(*k, base + ("hurts", j), sh, "stakeholder", self.s.stakeholders)
+                    if sh in t.hurts[:j]:
+                        self.add(*k, base + ("hurts", j), f"stakeholder '{sh}' is listed twice")
+                if t.dimension is not None:
+                    if self.ref(*k, base + ("dimension",), t.dimension, "dimension", self.s.dimensions):
+                        self._level(k, base + ("level",), t.dimension, t.level)
+                    if t.dimension in set_by:
+                        self.add(*k, base + ("dimension",), f"dimension '{t.dimension}' is already set by "
+                                 f"{set_by[t.dimension]}: a no-deal point has one level per dimension")
+                    set_by[t.dimension] = f"threat '{t.id}'"
+                self.evidence(*k, base + ("evidence",), t.evidence)
+
+    def _level(self, k: tuple[str, str], path: tuple, d: str, level: str) -> bool:
+        ids = self.s.dimensions[d].level_ids
+        if level not in ids:
+            self.add(*k, path, f"unknown level '{level}' for dimension '{d}' {_expected(ids)}")
+        return level in ids
+
     def proposals(self) -> None:
         if "status_quo" not in self.s.proposals and "proposal" not in self.broken:
             self.add("manifest", "manifest", (), "the study has no 'status_quo' proposal")
@@ -359,6 +404,7 @@ class _Checker:
         self.stakeholders()
         self.institutions()
         self.scenarios()
+        self.reversion()
         self.proposals()
         self.tables()
         self.episodes()

@@ -2,11 +2,13 @@
 the scalar scorer, the sampler, the MILP and sensitivity all read.
 
 What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
-normalised weights, the value of every level and its gain coefficient against the status quo, the
-reservation, the red lines); the authority each level needs in each country; the ratification
-tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
-majority party's floor gate; the ranged party splits of those seats; the level rules; the judgments
-with what each perturbs; and the tolerances. Pure Python: no numpy, no PuLP, so everyday commands start fast."""
+weights, the value of every level and its gain coefficient against the no-deal point, the
+reservation, the red lines, what threats take from its no-deal value); the scenario's no-deal point
+(`reversion`); the authority each level needs in each country (none for a level already in place);
+the ratification tests of each (country, venue): the named actors, each chamber's seat shares and
+threshold, and the majority party's floor gate; the ranged party splits of those seats; the level
+rules; the judgments with what each perturbs; and the tolerances. Pure Python: no numpy, no PuLP,
+so everyday commands start fast."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Literal
 
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
+from .reversion import Reversion, in_place, reversion
 from .seat_ranges import Split, splits
 
 Package = dict[str, str]
@@ -58,17 +61,18 @@ class Profile:
     reservation: float
     salience: dict[str, float]  # as read, before the scenario
     multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
-    weights: dict[str, float]  # salience x multiplier, normalised to sum to one
+    weights: dict[str, float]  # the stakes: salience / sum of saliences, x multiplier (see `stakes`)
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
-    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
+    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - no-deal value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
-    status_quo_value: float
+    status_quo_value: float  # its value of the no-deal point: the no-deal package's, less `threat`
+    threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
 
     def value(self, package: Package) -> float:
         return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
 
     def gain(self, package: Package) -> float:
-        """value(package) - value(status quo); equal to the sum of the picked levels' coefficients."""
+        """value(package) - value(no deal); the sum of the picked levels' coefficients plus `threat`."""
         return self.value(package) - self.status_quo_value
 
     def touched(self, package: Package) -> list[str]:
@@ -121,8 +125,8 @@ class LevelRule:
 class CompiledStudy:
     study: Study
     scenario: Scenario
-    levels: dict[str, tuple[str, ...]]  # dimension -> level ids, status quo first
-    status_quo: Package
+    levels: dict[str, tuple[str, ...]]  # dimension -> level ids, first level first
+    status_quo: Package  # the no-deal package of the scenario (`reversion`): gains are measured against it
     profiles: dict[str, Profile]  # present stakeholders, in study order
     absent: frozenset[str]
     authority: dict[str, dict[str, dict[str, Venue]]]  # dimension -> level -> country -> venue needed
@@ -131,6 +135,7 @@ class CompiledStudy:
     rules: tuple[LevelRule, ...]
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
     seat_splits: tuple[Split, ...] = ()  # ranged party splits of `seats` (see `seat_ranges`)
+    reversion: Reversion | None = None  # the no-deal point and where it comes from
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -167,11 +172,20 @@ def _multipliers(scenario: Scenario, stakeholder: str, skip: frozenset[int] = fr
     return out
 
 
+def stakes(salience: dict[str, float], multiplier: dict[str, float]) -> dict[str, float]:
+    """A stakeholder's stake in each dimension: its saliences as read, normalised once to sum to
+    one, then scaled by the scenario's multipliers. A shift scales only the stake it names (after
+    9/11 security weighs more; nothing else weighs less), so the stakes sum to one only when no
+    shift applies, and gains (and hence reservations) are on the scale of the unshifted profile."""
+    total = sum(salience.values())
+    return {d: (s / total if total > 0 else 0.0) * multiplier[d] for d, s in salience.items()}
+
+
 def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
     return frozenset(dimension.members(levels))
 
 
-def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str, Profile]:
+def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[str, float]) -> dict[str, Profile]:
     reservations = {r.stakeholder: r.reservation for r in scenario.reservation}
     out = {}
     for sh in study.stakeholders.values():
@@ -180,18 +194,17 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
         shifts = _multipliers(scenario, sh.id)
         salience = {d: c.salience for d, c in sh.concerns.items()}
         multiplier = {d: shifts.get(d, 1.0) for d in sh.concerns}
-        raw = {d: salience[d] * multiplier[d] for d in sh.concerns}
-        total = sum(raw.values())
-        weights = {d: (w / total if total > 0 else 0.0) for d, w in raw.items()}
+        weights = stakes(salience, multiplier)
         values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
         coefficients = {d: {lv: weights[d] * (row[lv] - row[status_quo[d]]) for lv in study.dimensions[d].level_ids}
                         for d, row in values.items()}
         red: dict[str, frozenset[str]] = {}
         for ls in sh.red_lines:
             red[ls.dimension] = red.get(ls.dimension, frozenset()) | _members(study.dimensions[ls.dimension], ls)
+        threat = cost.get(sh.id, 0.0)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()))
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat)
     return out
 
 
@@ -234,12 +247,14 @@ def _rules(study: Study) -> tuple[LevelRule, ...]:
 def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     """The study under `scenario`, compiled (see the module docstring)."""
     levels = {d: tuple(dim.level_ids) for d, dim in study.dimensions.items()}
-    base = {d: ids[0] for d, ids in levels.items()}
-    authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
+    back = reversion(study, scenario)
+    kept = in_place(study, scenario)
+    authority = {d: {lv.id: ({} if kept.get(d) == lv.id else dict(lv.authority)) for lv in dim.levels}
+                 for d, dim in study.dimensions.items()}
     seats, seat_splits = _seats(study, scenario), splits(study, scenario)
-    return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, seats, _tests(study, scenario, seats, seat_splits), _rules(study),
-                         seat_splits=seat_splits)
+    return CompiledStudy(study, scenario, levels, back.package, _profiles(study, scenario, back.package, back.cost),
+                         frozenset(scenario.absent), authority, seats, _tests(study, scenario, seats, seat_splits),
+                         _rules(study), seat_splits=seat_splits, reversion=back)
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

@@ -87,7 +87,7 @@ def unlock(study: Study, scenario: Scenario, proposal_id: str, cost: str = "coun
     """The `top` cheapest ways to change the proposal so that it ratifies in its countries (or,
     with `target`, so that those stakeholders accept); a diagnosis when nothing does. `sponsor`
     (default: the proposal's) is the stakeholder whose loss `cost` sponsor counts."""
-    original = resolve_proposal(study, proposal_id)
+    original = resolve_proposal(study, proposal_id, scenario)
     proposal = study.proposals[proposal_id]
     check_stakeholders(study, target, "to win over")
     if cost not in COSTS:

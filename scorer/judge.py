@@ -7,6 +7,7 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
     reservation:STAKEHOLDER             its reservation margin (the scenario's, when the scenario sets one)
     multiplier:DIMENSION                a scenario's salience multiplier (DIMENSION[i] when it has several)
     seats:CHAMBER.BLOC                  a ranged party split: the bloc's share of its party's seats
+    threat:ID                           the cost of a scenario's threat to those it hurts
     seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions"""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seats", "seat")
+KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat")
 SEAT_DOMAIN = (0.0, 1.0)
 
 
@@ -136,7 +137,7 @@ def whatif_judged(study: Study, scenario: Scenario, proposal: str, levels: dict[
     """The proposal with some levels and judgments changed, against the original as judged."""
     new_study, new_scenario, changes = judged(study, scenario, settings)
     w = whatif(new_study, new_scenario, proposal, levels)
-    before = coalition(study, scenario, resolve_proposal(study, proposal), study.proposals[proposal].countries)
+    before = coalition(study, scenario, resolve_proposal(study, proposal, scenario), study.proposals[proposal].countries)
     return replace(w, before=before), changes
 
 

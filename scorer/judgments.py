@@ -1,7 +1,7 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations, a party's split between its blocs) with their
-plausible ranges, and the study as it would stand with some of them set otherwise (a world).
-Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
+multipliers, explicit values, reservations, a party's split between its blocs, threats' costs)
+with their plausible ranges, and the study as it would stand with some of them set otherwise (a
+world). Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
 judgments start fast."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats")
-# Where each kind of judgment can lie: saliences and multipliers are non-negative, values and a
-# bloc's share of its party's seats in [0, 1].
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats", "threat")
+# Where each kind of judgment can lie: saliences, multipliers and threats' costs are non-negative,
+# values and a bloc's share of its party's seats in [0, 1].
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0)}
+          "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0), "threat": (0.0, math.inf)}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Judgment:
     stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
     dimension: str | None = None
     level: str | None = None
-    shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
+    shift: int | None = None  # multiplier, threat, or a scenario's reservation: index in the scenario's list
     evidence: tuple[str, ...] = ()
     split: seat_ranges.Split | None = None  # seats: the party split whose bloc's share it is
 
@@ -53,7 +53,8 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
     """The judgments bearing on the stakeholders present in `scenario`, in study order: per
     stakeholder its saliences, its ranged values and its reservation (the scenario's when
     the scenario sets one), then the scenario's salience multipliers, then each party split's
-    ranged bloc share (its stakeholders: the party's blocs present). Values without a range are
+    ranged bloc share (its stakeholders: the party's blocs present), then the cost of each of its
+    threats that sets one (`reversion`; it perturbs the no-deal value of those it hurts). Values without a range are
     left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
     judgment whose range is a single point."""
     present = [s for s in study.stakeholders.values() if s.id not in scenario.absent]
@@ -88,6 +89,11 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
     for sp in seat_ranges.splits(study, scenario):
         out.append(Judgment(f"seats:{sp.chamber}.{sp.bloc}", "seats", sp.point, sp.low, sp.high,
                             tuple(b for b in sp.blocs if b not in scenario.absent), evidence=sp.evidence, split=sp))
+    for i, t in enumerate(scenario.threats):
+        if t.cost is not None:
+            who = tuple(s.id for s in present if s.id in t.hurts)
+            out.append(Judgment(f"threat:{t.id}", "threat", t.cost, *_bounds(t.cost, t.cost_range), who, shift=i,
+                                evidence=tuple(t.evidence)))
     return [j for j in out if j.ranged] if ranged_only else out
 
 
@@ -95,7 +101,7 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     """The study and scenario with some judgments set to other values (a sampled world, or a
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
-    salience, margins = list(scenario.salience), list(scenario.reservation)
+    salience, margins, threats = list(scenario.salience), list(scenario.reservation), list(scenario.threats)
     seat_settings = {j: x for j, x in settings.items() if j.kind == "seats"}
     for j, x in settings.items():
         x = float(x)
@@ -103,6 +109,8 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             continue
         if j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
+        elif j.kind == "threat":
+            threats[j.shift] = threats[j.shift].model_copy(update={"cost": x})
         elif j.kind == "reservation" and j.shift is not None:
             margins[j.shift] = margins[j.shift].model_copy(update={"reservation": x})
         else:
@@ -116,7 +124,7 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             else:
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins})
+    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "threats": threats})
     new_study = study.model_copy(update={"stakeholders": stakeholders})
     for j, x in seat_settings.items():
         new_study, new_scenario = seat_ranges.with_share(new_study, new_scenario, j.split, float(x))

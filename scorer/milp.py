@@ -76,16 +76,17 @@ class Formulation:
 
 
 def add_acceptance(form: Formulation, name: str, coefficients: Mapping[str, Mapping[str, float]],
-                   reservation: float, red_lines: Mapping[str, Iterable[str]]
+                   reservation: float, red_lines: Mapping[str, Iterable[str]], threat: float = 0.0
                    ) -> tuple[pulp.LpVariable, pulp.LpAffineExpression, tuple[float, float]]:
     """An acceptance binary that can be 1 only when the gain (sum of the coefficients of the picked
-    levels) reaches `reservation` and no red-line level is picked on any dimension. Returns the
-    binary, the gain expression and the worst and best gain over the allowed levels."""
+    levels, plus what threats take from the no-deal value) reaches `reservation` and no red-line
+    level is picked on any dimension. Returns the binary, the gain expression and the worst and
+    best gain over the allowed levels."""
     gain = pulp.LpAffineExpression([(form.pick[d][lv], c) for d, row in coefficients.items()
-                                    for lv, c in row.items() if c != 0.0])
+                                    for lv, c in row.items() if c != 0.0], constant=threat)
     allowed = form.allowed
-    worst = sum(min(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
-    best = sum(max(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
+    worst = threat + sum(min(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
+    best = threat + sum(max(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
     a = form.prob.add_variable(f"accept_{name}", cat=pulp.LpBinary)
     need = reservation - MILP_TOLERANCE
     if need > worst:  # otherwise every allowed package clears the reservation
@@ -146,7 +147,7 @@ def formulate(model: CompiledStudy, limits: Limits, enforce: Iterable[Requiremen
 
     for s, p in model.profiles.items():
         form.accept[s], form.gain[s], form.bounds[s] = add_acceptance(form, s, p.coefficients, p.reservation,
-                                                                      p.red_lines)
+                                                                      p.red_lines, p.threat)
 
     for c in dict.fromkeys([*limits.countries, *(c for c, _ in limits.venue)]):
         cap = limits.cap(c)

@@ -347,6 +347,48 @@ class SeatShares(Model):
     splits: list[SeatSplit] = Field([], description="Ranged party splits of `shares` (the chamber's do not apply).")
 
 
+class NoDealLevel(Model):
+    """A level already in place in the scenario's period: where the dimension stands without a deal."""
+
+    level: Id
+    evidence: list[Id] = []
+    note: str = ""
+
+
+class Threat(Model):
+    """A unilateral measure one country says it will take without a deal. It worsens the no-deal
+    point either by `cost` for the stakeholders it `hurts` (in gain units, a judgment that may carry
+    a range) or by setting `dimension` to `level` in the no-deal package (for everyone)."""
+
+    id: Id
+    by: Id = Field(description="The country that threatens.")
+    measure: str
+    hurts: list[Id] = Field([], description="Stakeholders whose no-deal value falls by `cost`.")
+    cost: Annotated[Real, Field(ge=0.0)] | None = None
+    cost_range: Range | None = None
+    dimension: Id | None = None
+    level: Id | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Threat:
+        by_cost, by_level = self.cost is not None, self.dimension is not None or self.level is not None
+        if by_cost == by_level:
+            raise ValueError("a threat sets either `cost` (with `hurts`) or `dimension` and `level`, not both or neither")
+        if by_cost:
+            if not self.hurts:
+                raise ValueError("a threat with a `cost` must name the stakeholders it `hurts`")
+            check_range(self.cost, self.cost_range, "cost")
+            if self.cost_range is not None and self.cost_range[0] < 0:
+                raise ValueError(f"cost_range low {self.cost_range[0]} is negative (a threat only worsens)")
+        else:
+            if self.dimension is None or self.level is None:
+                raise ValueError("a threat that sets a level needs both `dimension` and `level`")
+            if self.hurts or self.cost_range is not None:
+                raise ValueError("a threat that sets a level takes no `hurts` or `cost_range`")
+        return self
+
+
 class Scenario(Model):
     """criteria/scenarios/<id>.toml: a context that shifts saliences, margins and seats."""
 
@@ -359,6 +401,9 @@ class Scenario(Model):
     seats: dict[Id, SeatShares] = {}
     absent: list[Id] = Field([], description="Stakeholders not at the table in this context.")
     evidence: list[Id] = []
+    no_deal: dict[Id, NoDealLevel] = Field({}, description=(
+        "Dimension id -> the level already in place in this period (default: the dimension's first level)."))
+    threats: list[Threat] = []
 
 
 # --- proposals ------------------------------------------------------------------------------

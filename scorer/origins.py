@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compiled import level_values
+from .compiled import compiled, level_values
 from .loading import Locator
 from .models import Scenario, Study
 from .render import Table
-from .scoring import profiles, resolve_proposal, status_quo
+from .scoring import profiles, resolve_proposal
 
 STAKEHOLDER_FILE = "stakeholder file"
 SCENARIO = "scenario override"
@@ -43,7 +43,7 @@ def sources(study: Study, locator: Locator, scenario: Scenario, proposal: str, s
     """The numbers behind one stakeholder's verdict on one proposal, each with where it is set."""
     sh = study.stakeholders[stakeholder]
     profile = profiles(study, scenario)[stakeholder]
-    package, base = resolve_proposal(study, proposal), status_quo(study)
+    package, base = resolve_proposal(study, proposal), compiled(study, scenario).status_quo  # the no-deal point
     out: list[Source] = []
 
     def located(kind: str, item: str, path: tuple) -> tuple[str, int | None]:
@@ -62,7 +62,7 @@ def sources(study: Study, locator: Locator, scenario: Scenario, proposal: str, s
                                   *located("scenario", scenario.id, ("salience", i, "multiplier")),
                                   f"multiplies the salience of {who}"))
         out.append(Source(f"weight {d}", profile.weights[d], MECHANISM, None, None,
-                          "salience x multipliers, normalised to sum to one over the stakeholder's concerns"))
+                          "salience normalised over the stakeholder's concerns, times the scenario's multipliers"))
         values = level_values(study.dimensions[d], concern.values, concern.preferred)
         for level in dict.fromkeys((base[d], package[d])):
             if concern.values is not None:

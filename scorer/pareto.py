@@ -31,6 +31,7 @@ from .models import Scenario, Study
 from .notebook import Tabular
 from .search import verify
 from .ratification import Coalition, coalition, country_gain
+from .scoring import resolve_proposal
 from .solver import default_solver, run
 
 STEP = 1e-6  # the next point must improve the first country's floor by at least this much
@@ -144,7 +145,7 @@ def place(study: Study, scenario: Scenario, countries: tuple[str, str], points: 
           proposal_id: str, complete: bool = True) -> Placement:
     """Where the proposal sits; "not computed" instead of "beyond" when the frontier was not
     traced to its end (a time limit or the point cap), so nothing is known beyond its last point."""
-    package = study.package(proposal_id)
+    package = resolve_proposal(study, proposal_id, scenario)
     c = coalition(study, scenario, package, countries)
     gains = country_gains(study, c, package, countries)
     beyond = "beyond" if complete else "not computed"

@@ -35,11 +35,12 @@ class Assessment(Tabular):
 
     def country_gain(self, study: Study, country: str) -> float:
         """The worst gain among the actors the country's venue requires (its ratifying coalition)."""
-        return country_gain(study, self.coalition, study.package(self.proposal), country)
+        return country_gain(study, self.coalition,
+                            resolve_proposal(study, self.proposal, study.scenarios[self.coalition.scenario]), country)
 
 
 def assess(study: Study, scenario: Scenario, proposal_id: str) -> Assessment:
-    package = resolve_proposal(study, proposal_id)
+    package = resolve_proposal(study, proposal_id, scenario)
     countries = tuple(study.proposals[proposal_id].countries)
     return Assessment(proposal_id, countries, coalition(study, scenario, package, countries))
 

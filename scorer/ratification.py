@@ -115,6 +115,7 @@ class Coalition(Tabular):
     countries: dict[str, CountryVerdict]
     stances: dict[str, Stance]
     pivotal: tuple[str, ...]
+    no_deal: tuple[str, ...] = ()  # gains are measured against this no-deal point (`reversion`), in words
 
     @property
     def ratified(self) -> bool:
@@ -154,4 +155,4 @@ def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> 
     outcome = all(v.ratified for v in verdicts.values())
     pivotal = tuple(s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}).ratified
                                          for c in countries) != outcome)
-    return Coalition(model.scenario.id, verdicts, st, pivotal)
+    return Coalition(model.scenario.id, verdicts, st, pivotal, model.reversion.lines if model.reversion else ())

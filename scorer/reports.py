@@ -103,7 +103,13 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
             "countries": {k: _country_json(v) for k, v in c.countries.items()},
             "stakeholders": [{"id": s, "gain": round(x.gain, 6), "margin": round(x.margin, 6), "accepts": x.accepts,
                               "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched)}
-                             for s, x in c.stances.items()]}
+                             for s, x in c.stances.items()],
+            "no_deal": list(c.no_deal)}
+
+
+def no_deal_note(scenario: str, lines: tuple[str, ...]) -> list[str]:
+    """The no-deal point in words, where it is not the study's first levels."""
+    return [f"gain measured against the {scenario} no-deal point: " + "; ".join(lines)] if lines else []
 
 
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
@@ -121,7 +127,8 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     verdict = "RATIFIED" if c.ratified else "NOT RATIFIED"
     return Report([
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
-                                                                     "blocking"], countries),
+                                                                     "blocking"], countries,
+              notes=no_deal_note(c.scenario, c.no_deal)),
         Table("chambers", "Chamber tallies (share of seats held by accepting blocs)",
               ["chamber", "share", "threshold", "margin", "margin range", "floor", "passed", "accepting", "rejecting"],
               chambers, notes=seat_notes),
@@ -140,9 +147,12 @@ def explain_table(e: Explanation) -> Table:
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
                                "contribution": round(c.contribution, 6), "evidence": list(c.evidence)}
-                              for c in e.contributions]}
+                              for c in e.contributions],
+            "threat": round(e.threat, 6), "no_deal": list(e.no_deal)}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
+    notes += [f"of which {e.threat:+.3f}: what threats take from its no-deal value"] if e.threat else []
+    notes += no_deal_note(e.scenario, e.no_deal)
     notes += [f"red line touched: {b}" for b in e.touched]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],

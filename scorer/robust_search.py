@@ -36,7 +36,7 @@ from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formul
 from .models import Scenario, Study, Venue
 from .search import OptimizerMismatch, optimize
 from .ratification import coalition
-from .sampling import Kernel, chamber_in_world, compile_kernel, draw, ratified_counts, reservations, weights
+from .sampling import Kernel, chamber_in_world, compile_kernel, draw, ratified_counts, reservations, threats, weights
 from .solver import default_solver, run
 
 
@@ -112,7 +112,7 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
         else:
             named.add(r.id)
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
-    w, res = weights(kernel, draws), reservations(kernel, draws)
+    w, res, cost = weights(kernel, draws), reservations(kernel, draws), threats(kernel, draws)
     z = [form.prob.add_variable(f"world_{n}", cat=pulp.LpBinary) for n in range(n_worlds)]
     accept: dict[str, list] = {}
     for sid in sorted(named):
@@ -121,7 +121,7 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
             continue
         i = index[sid]
         red = model.profiles[sid].red_lines
-        accept[sid] = [add_acceptance(form, f"{sid}_{n}", coefficients, res[i, n], red)[0]
+        accept[sid] = [add_acceptance(form, f"{sid}_{n}", coefficients, res[i, n], red, cost[i, n])[0]
                        for n, coefficients in enumerate(_world_coefficients(model, kernel, draws, w, i))]
 
     for n in range(n_worlds):

@@ -4,8 +4,8 @@ first, and whom it hinges on. The model is the one in `scoring` and `ratificatio
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
-range or from a triangular distribution peaking at its point value; saliences are renormalised
-per stakeholder after drawing, as the model does. The draws come from one seeded stream read in
+range or from a triangular distribution peaking at its point value; saliences are normalised
+per stakeholder after drawing and then scaled by the multipliers, as the model does. The draws come from one seeded stream read in
 order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
 would list it among those blocking.
@@ -26,6 +26,7 @@ from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Jud
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
+from .scoring import resolve_proposal
 from .seat_ranges import chamber_at
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
@@ -65,7 +66,7 @@ class Tests:
 @dataclass(frozen=True)
 class Kernel:
     """A study and scenario as arrays: S stakeholders (study order, absent ones never accept),
-    D dimensions, P proposals plus the status quo (last), K ranged judgments. The worlds are the
+    D dimensions, P proposals plus the no-deal package (last), K ranged judgments. The worlds are the
     last axis of every array `evaluate` returns."""
 
     stakeholders: tuple[str, ...]
@@ -89,6 +90,8 @@ class Kernel:
     low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
     high: np.ndarray  # (K,)
     point: np.ndarray  # (K,)
+    threat: np.ndarray | None = None  # (S,) what threats take from each no-deal value, at the point (`reversion`)
+    threat_draws: tuple[tuple[int, np.ndarray], ...] = ()  # ranged threats: column, stakeholders it hurts
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
@@ -177,7 +180,8 @@ def compile_kernel(study: Study, scenario: Scenario,
     Absent stakeholders keep an empty row: they never accept."""
     model = compiled(study, scenario)
     if packages is None:
-        packages = {p: (study.package(p), tuple(study.proposals[p].countries)) for p in study.proposals}
+        packages = {p: (resolve_proposal(study, p, scenario), tuple(study.proposals[p].countries))
+                    for p in study.proposals}
     sids = list(study.stakeholders)
     index = {s: i for i, s in enumerate(sids)}
     dims = list(model.levels)
@@ -203,7 +207,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res, seats = [], [], [], []
+    sal, mult, res, seats, threat_draws = [], [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -213,6 +217,8 @@ def compile_kernel(study: Study, scenario: Scenario,
             shift = scenario.salience[j.shift]
             who = [i for i, s in enumerate(sids) if not shift.stakeholders or s in shift.stakeholders]
             mult.append((k, np.array(who, dtype=np.intp), dindex[j.dimension]))
+        elif j.kind == "threat":
+            threat_draws.append((k, np.array([index[s] for s in j.stakeholders], dtype=np.intp)))
         elif j.kind == "value":
             at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
@@ -229,9 +235,12 @@ def compile_kernel(study: Study, scenario: Scenario,
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
+    threat = np.zeros(S)
+    for s, prof in model.profiles.items():
+        threat[index[s]] = prof.threat
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point)
+                  low, high, point, threat, tuple(threat_draws))
 
 
 def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) -> ChamberTest:
@@ -270,7 +279,7 @@ class Worlds:
     """The model's verdicts in n worlds: arrays with the worlds as the last axis."""
 
     gains: np.ndarray  # (S, P, n)
-    values: np.ndarray  # (S, P, n) value of each proposal (the status quo's is values - gains)
+    values: np.ndarray  # (S, P, n) value of each proposal (the no-deal point's is values - gains)
     accepts: np.ndarray  # (P, S, n) bool
     ratified: np.ndarray  # (P, n) bool
     countries: list[np.ndarray]  # per proposal: (C, n) bool, ratified in each of its countries
@@ -279,17 +288,19 @@ class Worlds:
 
 
 def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
-    """(S, D, n) normalised weights: saliences times multipliers, renormalised per stakeholder.
-    `draws` is (K, n), a world per column."""
+    """(S, D, n) stakes, as `compiled.stakes` states them: the drawn saliences normalised per
+    stakeholder, then times the multipliers. `draws` is (K, n), a world per column."""
     n = draws.shape[1]
     raw = np.empty((len(kernel.stakeholders), kernel.salience.shape[1], n))
-    raw[:] = (kernel.salience * kernel.multiplier)[:, :, None]
+    raw[:] = kernel.salience[:, :, None]
     cols, who, dims = kernel.salience_draws
-    raw[who, dims] = draws[cols] * kernel.multiplier[who, dims][:, None]
+    raw[who, dims] = draws[cols]
+    total = raw.sum(axis=1, keepdims=True)
+    np.divide(raw, total, out=raw, where=total > 0)
+    raw *= kernel.multiplier[:, :, None]
     for k, who, d in kernel.multiplier_draws:
         raw[who, d] *= draws[k]
-    total = raw.sum(axis=1, keepdims=True)
-    return np.divide(raw, total, out=raw, where=total > 0)
+    return raw
 
 
 def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
@@ -301,8 +312,17 @@ def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     return out
 
 
+def threats(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(S, n) what the threats take from each stakeholder's no-deal value: added to every gain."""
+    out = np.empty((len(kernel.stakeholders), draws.shape[1]))
+    out[:] = kernel.threat[:, None] if kernel.threat is not None else 0.0
+    for k, who in kernel.threat_draws:
+        out[who] += draws[k] - kernel.point[k]
+    return out
+
+
 def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """(S, P + 1, n) value of each package (the status quo last) to each stakeholder."""
+    """(S, P + 1, n) value of each package (the no-deal package last) to each stakeholder."""
     values = np.matmul(kernel.levels, w)
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
@@ -315,6 +335,8 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     P = len(kernel.proposals)
     values = level_values(kernel, draws, weights(kernel, draws))
     gains = values[:, :P] - values[:, P:]
+    if kernel.threat is not None and (kernel.threat.any() or kernel.threat_draws):
+        gains += threats(kernel, draws)[:, None, :]
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
     accepts &= ~kernel.touched[:, :, None]

@@ -1,9 +1,9 @@
 """The additive value model, evaluated on the compiled study: each stakeholder's value for a
 package, its gain over the status quo, and whether it accepts, under a scenario.
 
-value(package) = sum over dimensions of weight[d] * v_d(level), with the stakeholder's saliences
-multiplied by the scenario's shifts and then normalised to sum to one. gain = value(package) -
-value(status quo). A stakeholder accepts when gain >= its reservation and the package touches none
+value(package) = sum over dimensions of weight[d] * v_d(level), the weights being the
+stakeholder's stakes: its saliences normalised once to sum to one, then scaled by the scenario's
+shifts (`compiled.stakes`). gain = value(package) - value(status quo). A stakeholder accepts when gain >= its reservation and the package touches none
 of its red lines. The weights, values and red lines are compiled once (`compiled`)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
+from .reversion import proposal_package
 from .errors import AccordError
 from .models import Scenario, Study
 
@@ -60,7 +61,8 @@ def resolve_scenario(study: Study, scenario_id: str | None) -> Scenario:
     return study.scenarios[sid]
 
 
-def resolve_proposal(study: Study, proposal_id: str) -> Package:
+def resolve_proposal(study: Study, proposal_id: str, scenario: Scenario | None = None) -> Package:
+    """The proposal's package; in a scenario, keeping what the period has in place where it is silent."""
     if proposal_id not in study.proposals:
         raise AccordError(f"unknown proposal '{proposal_id}' (expected one of: {', '.join(study.proposals)})")
-    return study.package(proposal_id)
+    return study.package(proposal_id) if scenario is None else proposal_package(study, scenario, proposal_id)

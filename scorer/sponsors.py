@@ -49,7 +49,7 @@ def _finite(x: float) -> float | None:
 
 def country_gains(study: Study, u: Unlock) -> list[dict]:
     """Per alternative, each country's ratifying-coalition gain before and after."""
-    original = resolve_proposal(study, u.proposal)
+    original = resolve_proposal(study, u.proposal, study.scenarios[u.before.scenario])
     before = {k: country_gain(study, u.before, original, k) for k in u.before.countries}
     out = []
     for a in u.alternatives:

@@ -4,11 +4,13 @@ for one proposal, the interval of each judgment within which each stakeholder's 
 the proposal's ratification stay as they are at the point reading.
 
 Closed form for the additive model: with every other judgment at its point value, a stakeholder's
-acceptance test `gain >= reservation` is linear in any one judgment x, `c0 + c1 * x >= 0`. For a
-salience a_d (or a multiplier on it), gain = (A + a_d m_d D_d) / (B + a_d m_d) with A, B the
-weighted gains and the raw weights of the other dimensions and D_d the value change on d; the
-denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. A value or a
-reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
+acceptance test `gain >= reservation` is linear in any one judgment x, `c0 + c1 * x >= 0`. The
+stakes are w_k = a_k m_k / sum of a (`compiled.stakes`). For a salience a_d,
+gain = (A + a_d m_d D_d) / (B + a_d) with A = sum of a_k m_k D_k and B = sum of a_k over the other
+dimensions and D_d the value change on d; the denominator is positive, so
+gain >= r  <=>  (A - r B) + a_d (m_d D_d - r) >= 0. A multiplier scales only the stake it names,
+so the gain is linear in it; a value, a reservation or a threat's cost (which lowers the no-deal
+value, `reversion`) enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
 and ratification (monotone in who accepts) changes only at those flip points.
 
 A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
@@ -41,23 +43,29 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     profile = model.profiles[stakeholder]
     base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    r = profile.reservation
+    # A threat's cost raises every gain by the same amount: against the levels, the stakeholder's
+    # reservation is `r` less it.
+    r = profile.reservation - profile.threat
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
     if judgment.kind == "reservation":
-        return gain, -1.0
+        return gain + profile.threat, -1.0
+    if judgment.kind == "threat":
+        return gain - r - judgment.point, 1.0
     d = judgment.dimension
     if judgment.kind == "value":
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
         slope = profile.weights[d] * sign
         return gain - r - slope * judgment.point, slope
-    raw = {k: profile.salience[k] * profile.multiplier[k] for k in profile.salience}
-    A = sum(raw[k] * delta[k] for k in raw if k != d)
-    B = sum(raw[k] for k in raw if k != d)
     if judgment.kind == "salience":
-        per_unit = profile.multiplier[d]
-    else:  # a multiplier: the rest of the raw weight on d is the salience times the other shifts
-        per_unit = profile.salience[d] * model.shifts(stakeholder, frozenset({judgment.shift})).get(d, 1.0)
-    return A - r * B, per_unit * (delta[d] - r)
+        a, m = profile.salience, profile.multiplier
+        A = sum(a[k] * m[k] * delta[k] for k in a if k != d)
+        B = sum(a[k] for k in a if k != d)
+        return A - r * B, m[d] * delta[d] - r
+    # A multiplier: the stake on d per unit of it is the normalised salience times the other shifts.
+    total = sum(profile.salience.values())
+    per_unit = (profile.salience[d] / total if total > 0 else 0.0) * model.shifts(
+        stakeholder, frozenset({judgment.shift})).get(d, 1.0)
+    return gain - profile.weights[d] * delta[d] - r, per_unit * delta[d]
 
 
 Interval = tuple[float, float]
@@ -147,7 +155,7 @@ class _Point:
 
 
 def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
-    package = resolve_proposal(study, proposal_id)
+    package = resolve_proposal(study, proposal_id, scenario)
     countries = list(study.proposals[proposal_id].countries)
     return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
 

@@ -60,7 +60,7 @@ def ratified_with_seats(study: Study, scenario: Scenario, package: Package, coun
     chambers the accepting blocs hold the threshold and, behind a majority party, the party's
     accepting blocs hold the agenda threshold of the party's seats."""
     for c in countries:
-        venue = venue_needed(study, package, c)
+        venue = venue_needed(study, package, c, scenario)
         if venue is None:
             continue
         rule = study.institutions.countries[c].venues[venue]
@@ -79,13 +79,15 @@ def ratified_with_seats(study: Study, scenario: Scenario, package: Package, coun
     return True
 
 
-def venue_needed(study: Study, package: Package, country: str) -> Venue | None:
-    needed = [study.dimensions[d].level(lv).authority.get(country) for d, lv in package.items()]
+def venue_needed(study: Study, package: Package, country: str, scenario: Scenario | None = None) -> Venue | None:
+    """A level the scenario's period already has in place (its `no_deal`) needs no venue."""
+    kept = {d: nd.level for d, nd in scenario.no_deal.items()} if scenario is not None else {}
+    needed = [study.dimensions[d].level(lv).authority.get(country) for d, lv in package.items() if kept.get(d) != lv]
     return max((v for v in needed if v is not None), key=lambda v: list(Venue).index(v), default=None)
 
 
-def required_actors(study: Study, package: Package, country: str) -> list[str]:
-    venue = venue_needed(study, package, country) or Venue.executive
+def required_actors(study: Study, package: Package, country: str, scenario: Scenario | None = None) -> list[str]:
+    venue = venue_needed(study, package, country, scenario) or Venue.executive
     return list(study.institutions.countries[country].venues[venue].actors)
 
 
@@ -100,6 +102,7 @@ class Judged:
     package: Package
     stances: dict[str, Stance]
     verdicts: dict[str, CountryVerdict]
+    scenario: Scenario | None = None
 
     @property
     def ratified(self) -> bool:
@@ -120,19 +123,20 @@ def judge_all(study: Study, scenario: Scenario, countries: Sequence[str] = ("us"
             continue
         if allowed and any(package[d] not in levels for d, levels in allowed.items()):
             continue
-        needed = {c: venue_needed(study, package, c) for c, _ in venue}
+        needed = {c: venue_needed(study, package, c, scenario) for c, _ in venue}
         if any(needed[c] is not None and needed[c].rank > v.rank for c, v in venue):
             continue
         if next(rule_violations(study, package), None) is not None:
             continue
         st = {s: stance(p, package) for s, p in present.items()}
         accepts = {s: x.accepts for s, x in st.items()}
-        out.append(Judged(package, st, {c: country_verdict(study, scenario, package, c, accepts) for c in countries}))
+        out.append(Judged(package, st, {c: country_verdict(study, scenario, package, c, accepts) for c in countries},
+                          scenario))
     return out
 
 
 def country_gain(study: Study, j: Judged, country: str) -> float:
-    return min(j.stances[a].gain if a in j.stances else -math.inf for a in required_actors(study, j.package, country))
+    return min(j.stances[a].gain if a in j.stances else -math.inf for a in required_actors(study, j.package, country, j.scenario))
 
 
 def objective(study: Study, j: Judged, name: str, countries: Sequence[str]) -> float:

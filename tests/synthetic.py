@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from scorer.models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, Pillar,
-                     Proposal, Scenario, SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Venue, VenueRule)
+from scorer.models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, NoDealLevel,
+                     Pillar, Proposal, Scenario, SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Threat,
+                     Venue, VenueRule)
 from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
@@ -89,7 +90,7 @@ def _splits(seats: dict[str, float], parties: list[list[str]], spread: float = 0
 
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
                     rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None,
-                    seat_ranges: bool = False) -> Study:
+                    seat_ranges: bool = False, no_deal: bool = False) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
@@ -98,7 +99,10 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
     `n_proposals` random proposals besides the status quo. Each stakeholder cares about between
     `concerns` (low, high) dimensions: default 3-8 (1-4 under 8 dimensions); (n, n) makes a dense
     study, every stakeholder concerned with every dimension. With `seat_ranges`, every chamber's
-    blocs form ranged party splits (the majority party, and the other blocs; in `shifted`, its own)."""
+    blocs form ranged party splits (the majority party, and the other blocs; in `shifted`, its own).
+    With `no_deal`, each scenario has a level in place off the first level (one needing a venue
+    where there is one) and `shifted` has two threats, a ranged cost and a level (drawn from their
+    own stream: the rest is unchanged)."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
@@ -154,6 +158,8 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
         house = scenarios["shifted"].seats["us_house"]
         house = house.model_copy(update={"splits": _splits(house.shares, [us_blocs[1:]])})
         scenarios["shifted"] = scenarios["shifted"].model_copy(update={"seats": {"us_house": house}})
+    if no_deal:
+        scenarios = _with_no_deal(random.Random(f"no_deal{seed}"), scenarios, dim_list, stakeholders)
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
                                         date=dt.date(2001, 1, 1), summary="Nothing changes.", countries=list(countries))}
     for k in range(n_proposals):
@@ -171,6 +177,35 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
                  dimensions=dims, stakeholders=stakeholders,
                  institutions=Institutions(countries=countries, chambers=chambers),
                  scenarios=scenarios, proposals=proposals)
+
+
+def _with_no_deal(rng: random.Random, scenarios: dict[str, Scenario], dims: list[Dimension],
+                  stakeholders: dict[str, Stakeholder]) -> dict[str, Scenario]:
+    """The scenarios with no-deal points: a level in place in each, and in `shifted` a US threat that
+    costs Mexico's president and a bloc (ranged), and a threatened level on another dimension."""
+    first = {d.id: d.level_ids[0] for d in dims}
+
+    def coherent(d: Dimension, lv: str) -> bool:
+        package = {**first, d.id: lv}
+        return all(package[ls.dimension] in dims_by_id[ls.dimension].members(ls) for ls in d.level(lv).requires) and \
+            not any(package[ls.dimension] in dims_by_id[ls.dimension].members(ls) for ls in d.level(lv).excludes)
+
+    dims_by_id = {d.id: d for d in dims}
+
+    def in_place() -> dict[str, NoDealLevel]:
+        with_venue = [(d.id, lv.id) for d in dims for lv in d.levels[1:] if lv.authority and coherent(d, lv.id)]
+        d, lv = rng.choice(with_venue) if with_venue else (dims[0].id, dims[0].level_ids[-1])
+        return {d: NoDealLevel(level=lv)}
+    base = scenarios["base"].model_copy(update={"no_deal": in_place()})
+    kept = in_place()
+    other = next(d for d in dims if d.id not in kept)
+    cost = round(rng.uniform(0.05, 0.3), 3)
+    threats = [Threat(id="tariffs", by="us", measure="impose tariffs", hurts=["mx_president", "mx_bloc0"],
+                      cost=cost, cost_range=(round(cost / 2, 3), round(cost * 1.5, 3))),
+               Threat(id="closure", by="mx", measure="stop cooperating", dimension=other.id,
+                      level=rng.choice(other.level_ids[1:]))]
+    shifted = scenarios["shifted"].model_copy(update={"no_deal": kept, "threats": threats})
+    return {"base": base, "shifted": shifted}
 
 
 def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package:

@@ -30,6 +30,7 @@ import pytest
 from cli.app import app
 from cli.main import main
 from conftest import MINI
+from scorer import shipped_case
 
 ACCORD = Path(sys.executable).with_name("accord")  # the console script of the venv running the tests
 README = Path(__file__).parents[1] / "README.md"
@@ -478,11 +479,14 @@ def readme_contracts() -> dict[str, Shape]:
     return contracts
 
 
+# On the shipped case, where 2006 has the 1990s mechanisms and the 2002 Border Partnership in place.
+NO_DEAL_CALLS = tuple(Call((*args, "-s", "cir_2006", "--study", str(shipped_case()), "--format", "json"))
+                      for args in (("coalition", "spp_only"), ("explain", "spp_only", "mx_president")))
 CONTRACT_CALLS = {
     "rank": [document_call("rank", "json")],
-    "coalition": [document_call("coalition", "json")],
+    "coalition": [document_call("coalition", "json"), NO_DEAL_CALLS[0]],
     "matrix": [document_call("matrix", "json")],
-    "explain": [document_call("explain", "json")],
+    "explain": [document_call("explain", "json"), NO_DEAL_CALLS[1]],
     "whatif": [document_call("whatif", "json")],
     "compare": [document_call("compare", "json")],
     "optimize": [document_call("optimize", "json", "highs"),
@@ -511,6 +515,15 @@ def test_the_json_keys_are_the_ones_the_readme_documents(command, calls, results
         assert_clean(call, results[call])
         problems = shape_problems(json.loads(results[call].out), shape)
         assert problems == [], f"{call}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("call", NO_DEAL_CALLS, ids=["coalition", "explain"])
+def test_coalition_and_explain_say_what_gains_are_measured_against(call, results):
+    assert_clean(call, results[call])
+    data = json.loads(results[call].out)
+    assert data["no_deal"][0] == ("border_cooperation at joint_programmes (in place; evidence "
+                                  "kunz11_monterrey_border_partnership, ros07_note10_border_partnership_accord, "
+                                  "stk_kunz11_mechanisms_weakened_not_gone)")
 
 
 def test_the_contract_checker_can_fail():

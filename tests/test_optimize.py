@@ -23,6 +23,7 @@ from scorer.search import OptimizerMismatch, optimize, verify
 from scorer.ratification import coalition
 from synthetic import synthetic_study
 from scorer.concessions import concession_limits, unlock
+from scorer.scoring import resolve_proposal
 
 STUDY = load_study(MINI)
 SOLVERS = ["highs", "cbc"]
@@ -221,7 +222,7 @@ def works(study, sc, original, changes, countries, target) -> bool:
 
 
 def assert_unlock_is_minimal(study, sc, proposal, result):
-    original = study.package(proposal)
+    original = resolve_proposal(study, proposal, sc)  # silent dimensions keep what is in place
     countries = tuple(study.proposals[proposal].countries)
     allowed = None
     if result.concessions_only:

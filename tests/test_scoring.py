@@ -8,6 +8,7 @@ legalisation; house_moderates prefer a pilot (0.7) and no legalisation (0.3)."""
 import pytest
 
 from scorer import load_study
+from scorer.compiled import compiled
 from scorer.ranking import rank
 from scorer.ratification import coalition, venue_needed
 from scorer.scoring import stances
@@ -44,12 +45,18 @@ def test_status_quo_fails_a_positive_reservation(study):
     assert not st["mx_president"].accepts and st["us_president"].accepts
 
 
-def test_scenario_multiplier_renormalises_saliences(study):
-    """In 'alarm' border salience triples: us_president weights 0.25/0.75; pilot_deal still 0.5."""
+def test_scenario_multiplier_scales_only_the_stake_it_names(study):
+    """In 'alarm' border salience triples: us_president's stakes go from 0.5/0.5 to 0.5/1.5 (guest
+    workers keeps its stake), so pilot_deal gains 0.5 x 0.5 + 1.5 x 0.5 = 1.0 and grand_bargain
+    0.5 + 1.5 = 2.0; in 'calm' they gain 0.5 and 1.0."""
+    model = compiled(study, study.scenario("alarm"))
+    assert model.profiles["us_president"].weights == pytest.approx({"guest_workers": 0.5, "border": 1.5})
     st = stances(study, study.scenario("alarm"), study.package("pilot_deal"))
-    assert st["us_president"].gain == pytest.approx(0.25 * 0.5 + 0.75 * 0.5)
+    assert st["us_president"].gain == pytest.approx(0.5 * 0.5 + 1.5 * 0.5)
     st = stances(study, study.scenario("alarm"), study.package("grand_bargain"))
-    assert st["us_president"].gain == pytest.approx(1.0)
+    assert st["us_president"].gain == pytest.approx(2.0)
+    st = stances(study, study.scenario("calm"), study.package("pilot_deal"))
+    assert st["us_president"].gain == pytest.approx(0.5)
 
 
 def test_venue_is_the_strongest_authority_any_level_needs(study):
@@ -80,11 +87,11 @@ def test_pilot_deal_ratifies_and_moderates_are_pivotal(study):
 
 
 def test_security_salience_wins_over_the_house_restrictionists(study):
-    """In 'alarm' their border weight triples (0.25/0.75): pilot_deal's liaison gives 0.125 + 0.375
-    = 0.5 against 0.25 for the status quo, a gain of 0.25, so they accept and the House tally, now
-    0.6 + 0.4 of seats, is complete."""
+    """In 'alarm' their border stake triples (0.5/1.5): pilot_deal's pilot programme costs them
+    0.5 x 0.5 = 0.25 and its liaison gains them 1.5 x 0.5 = 0.75, a gain of 0.5, so they accept and
+    the House tally, now 0.6 + 0.4 of seats, is complete."""
     c = coalition(study, study.scenario("alarm"), study.package("pilot_deal"), ["us", "mx"])
-    assert c.stances["house_restrictionists"].gain == pytest.approx(0.25)
+    assert c.stances["house_restrictionists"].gain == pytest.approx(0.5)
     house = c.countries["us"].chambers["us_house"]
     assert house.share == pytest.approx(1.0) and house.passed
 

@@ -139,7 +139,7 @@ def test_judgments_cover_every_salience_and_reservation_of_those_present():
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "csv", "json", "html", "latex"])
 def test_sensitivity_speaks_every_format(fmt, run):
-    args = ("sensitivity", "pilot_deal", "--study", RANGED, "--scenario", "alarm", "--format", fmt)
+    args = ("sensitivity", "pilot_deal", "--study", RANGED, "--scenario", "calm", "--format", fmt)
     code, out, err = run(*args)
     assert code == 0, err
     assert_well_formed(fmt, out)
@@ -150,11 +150,16 @@ def test_sensitivity_json_contract(run):
     code, out, _ = run("sensitivity", "pilot_deal", "--study", RANGED, "-s", "alarm", "-f", "json")
     data = json.loads(out)
     assert data["proposal"] == "pilot_deal" and data["scenario"] == "alarm" and data["ratified"] is True
-    assert data["tornado"][0] == "reservation:mx_president"
+    # Stakes: the border shift raises mx_president's border stake to 0.1 / 1.0 x 3 = 0.3 and leaves
+    # legalisation 0.6 and guest workers 0.3 as read, so pilot_deal gains him 0.3 x 0.5 + 0.3 x 0.5
+    # = 0.3: the flip sits at the top of the reservation's range [0.05, 0.3], which no longer crosses it.
+    assert data["tornado"] == []
     mx = next(j for j in data["judgments"] if j["id"] == "reservation:mx_president")
-    assert mx["ratification_interval"] == [None, 0.25] and mx["ratification_share"] == 0.2
-    assert mx["stakeholders"] == [{"id": "mx_president", "accepts": True, "red_line": False, "flip": 0.25,
-                                   "interval": [None, 0.25], "distance": -0.05, "share": 0.2}]
+    assert mx["ratification_interval"] == [None, 0.3] and mx["ratification_share"] == 0.0
+    assert mx["stakeholders"] == [{"id": "mx_president", "accepts": True, "red_line": False, "flip": 0.3,
+                                   "interval": [None, 0.3], "distance": 0.0, "share": 0.0}]
+    code, out, _ = run("sensitivity", "pilot_deal", "--study", RANGED, "-s", "calm", "-f", "json")
+    assert json.loads(out)["tornado"][0] == "salience:house_restrictionists.border"
 
 
 def test_sensitivity_unknown_proposal_exits_2(run):
