@@ -3,7 +3,8 @@ the scalar scorer, the sampler, the MILP and sensitivity all read.
 
 What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
 normalised weights, the value of every level and its gain coefficient against the status quo, the
-reservation, the red lines); the authority each level needs in each country; the ratification
+reservation, the red lines, the non-additive terms and conditional red lines of
+`interactions`); the authority each level needs in each country; the ratification
 tests of each (country, venue): the named actors, each chamber's seat shares and threshold, and the
 majority party's floor gate; the level rules; the judgments with what each perturbs; and the
 tolerances. Pure
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from . import interactions
+from .interactions import ConditionalLine, Term
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 
@@ -62,18 +65,26 @@ class Profile:
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
     coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
-    status_quo_value: float
+    status_quo_value: float  # with the terms' value at the status quo
+    terms: tuple[Term, ...] = ()  # non-additive terms (`interactions`)
+    conditional_red_lines: tuple[ConditionalLine, ...] = ()  # held at the point reading
 
     def value(self, package: Package) -> float:
-        return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+        linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+        return linear + interactions.value(self.terms, package) if self.terms else linear
 
     def gain(self, package: Package) -> float:
-        """value(package) - value(status quo); equal to the sum of the picked levels' coefficients."""
+        """value(package) - value(status quo); equal to the sum of the picked levels' coefficients
+        plus each term's adjustment where it holds in the package and not in the status quo (less
+        where the reverse)."""
         return self.value(package) - self.status_quo_value
 
-    def touched(self, package: Package) -> list[str]:
-        """The red lines (as 'dimension.level') the package touches."""
-        return [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
+    def touched(self, package: Package, hedged: bool = True) -> list[str]:
+        """The red lines (as 'dimension.level', a conditional one with its conditions) the package
+        touches; without `hedged`, those held with a credence below one are left out."""
+        out = [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
+        return out + [r.label for r in self.conditional_red_lines
+                      if (hedged or r.credence == 1) and r.touches(package)]
 
 
 @dataclass(frozen=True)
@@ -233,7 +244,8 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     base = {d: ids[0] for d, ids in levels.items()}
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
     seats = _seats(study, scenario)
-    return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
+    profiles = interactions.attach(study, _profiles(study, scenario, base), base)
+    return CompiledStudy(study, scenario, levels, base, profiles, frozenset(scenario.absent),
                          authority, seats, _tests(study, scenario, seats), _rules(study))
 
 

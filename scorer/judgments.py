@@ -1,5 +1,6 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations) with their plausible ranges, and the study as it
+multipliers, explicit values, reservations, the adjustments of non-additive terms, the credence of
+a hedged red line) with their plausible ranges, and the study as it
 would stand with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`;
 free of numpy, so commands that only list or probe judgments start fast."""
 
@@ -14,11 +15,13 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation")
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "adjustment", "credence"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "adjustment", "credence")
 # Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
+# A credence (the probability a red line is held) ranges over [0, 1]; a sampled world draws it
+# held (1) with that probability or not (0).
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf)}
+          "reservation": (-math.inf, math.inf), "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Judgment:
     level: str | None = None
     shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
     evidence: tuple[str, ...] = ()
+    term: int | None = None  # adjustment or credence: index in the stakeholder's interactions or conditional red lines
 
     @property
     def ranged(self) -> bool:
@@ -47,8 +51,9 @@ def _bounds(point: float, rng: tuple[float, float] | None) -> tuple[float, float
 
 def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> list[Judgment]:
     """The judgments bearing on the stakeholders present in `scenario`, in study order: per
-    stakeholder its saliences, its ranged values and its reservation (the scenario's when
-    the scenario sets one), then the scenario's salience multipliers. Values without a range are
+    stakeholder its saliences, its ranged values, its reservation (the scenario's when
+    the scenario sets one), its terms' adjustments and the credences below one of its conditional
+    red lines, then the scenario's salience multipliers. Values without a range are
     left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
     judgment whose range is a single point."""
     present = [s for s in study.stakeholders.values() if s.id not in scenario.absent]
@@ -72,6 +77,14 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
             out.append(Judgment(f"reservation:{sh.id}", "reservation", sh.reservation,
                                 *_bounds(sh.reservation, sh.reservation_range), (sh.id,),
                                 evidence=tuple(sh.reservation_evidence)))
+        for i, term in enumerate(sh.interactions):
+            out.append(Judgment(f"adjustment:{sh.id}.interactions[{i}]", "adjustment", term.adjustment,
+                                *_bounds(term.adjustment, term.adjustment_range), (sh.id,), term=i,
+                                evidence=tuple(term.evidence)))
+        for i, line in enumerate(sh.conditional_red_lines):
+            if line.credence < 1:
+                out.append(Judgment(f"credence:{sh.id}.conditional_red_lines[{i}]", "credence", line.credence,
+                                    0.0, 1.0, (sh.id,), line.dimension, term=i, evidence=tuple(line.evidence)))
     dims = [s.dimension for s in scenario.salience]
     for i, shift in enumerate(scenario.salience):
         who = tuple(s.id for s in present if shift.dimension in s.concerns
@@ -98,6 +111,13 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             sh = stakeholders[j.stakeholders[0]]
             if j.kind == "reservation":
                 stakeholders[sh.id] = sh.model_copy(update={"reservation": x})
+                continue
+            if j.kind in ("adjustment", "credence"):
+                name, field = (("interactions", "adjustment") if j.kind == "adjustment"
+                               else ("conditional_red_lines", "credence"))
+                items = list(getattr(sh, name))
+                items[j.term] = items[j.term].model_copy(update={field: x})
+                stakeholders[sh.id] = sh.model_copy(update={name: items})
                 continue
             concern = sh.concerns[j.dimension]
             if j.kind == "salience":

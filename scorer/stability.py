@@ -8,7 +8,10 @@ salience a_d (or a multiplier on it), gain = (A + a_d m_d D_d) / (B + a_d m_d) w
 weighted gains and the raw weights of the other dimensions and D_d the value change on d; the
 denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. A value or a
 reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
-and ratification (monotone in who accepts) changes only at those flip points.
+and ratification (monotone in who accepts) changes only at those flip points. A term's adjustment
+enters the gain linearly too (and moves the reservation the weights face: gain >= r becomes
+weighted gain >= r - terms). A red line's credence is no number the point model weighs: it holds
+the red line, and the share of a verdict that differs is the probability it is not held.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
@@ -18,11 +21,11 @@ import math
 from dataclasses import dataclass, field
 
 from .compiled import CompiledStudy, Package, compiled
-from .judgments import DOMAIN, Judgment
+from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified
-from .scoring import resolve_proposal
+from .scoring import resolve_proposal, stances
 
 
 # --- the closed form ------------------------------------------------------------------------
@@ -34,10 +37,15 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     profile = model.profiles[stakeholder]
     base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    r = profile.reservation
+    terms = sum(t.adjustment * (t.holds(package) - t.holds(base)) for t in profile.terms)
+    r = profile.reservation - terms  # the terms' gain does not depend on the weights
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
     if judgment.kind == "reservation":
-        return gain, -1.0
+        return gain + terms, -1.0
+    if judgment.kind == "adjustment":
+        term = profile.terms[judgment.term]
+        slope = float(term.holds(package) - term.holds(base))
+        return gain - r - slope * judgment.point, slope
     d = judgment.dimension
     if judgment.kind == "value":
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
@@ -145,10 +153,28 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
 
 
+def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> Stability:
+    """A red line held with a credence: the point model holds it at any credence above 0, so a
+    verdict can change only where it is not held (0). The share of a verdict that differs is the
+    probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
+    s = judgment.stakeholders[0]
+    stance = at.coalition.stances[s]
+    without = stances(*apply_world(study, scenario, {judgment: 0.0}), at.package)[s]
+    accepts = {x: y.accepts for x, y in at.coalition.stances.items()}
+    moves = without.accepts != stance.accepts
+    p_not = 1.0 - judgment.point
+    row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
+                               0.0 if moves else None, p_not if moves else 0.0)
+    flips = (0.0,) if at.ratified(study, scenario, {**accepts, s: without.accepts}) != at.coalition.ratified else ()
+    return Stability(judgment, (row,), (0.0, 1.0), flips, p_not if flips else 0.0)
+
+
 def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment,
               at: _Point | None = None) -> Stability:
     """The judgment's flip points, stability intervals and flipped shares for one proposal."""
     at = at or _point(study, scenario, proposal_id)
+    if judgment.kind == "credence":
+        return _credence(study, scenario, judgment, at)
     package, point = at.package, at.coalition
     accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]
