@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .checks import rule_violations
 from .errors import AccordError
+from .interactions import Part, parts
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition
@@ -39,6 +40,7 @@ class Explanation(Tabular):
     gain: float
     reservation: float
     touched: tuple[str, ...]  # red lines touched
+    terms: tuple[Part, ...] = ()  # non-additive terms' parts in the gain, conditional red lines touched
 
     @property
     def accepts(self) -> bool:
@@ -63,9 +65,10 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
                          tuple(concern[d].evidence) + shift_evidence.get(d, ()))
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
-    gain = sum(c.contribution for c in rows)
+    terms = parts(profile, package)
+    gain = sum(c.contribution for c in rows) + sum(t.amount for t in terms if t.amount is not None)
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)))
+                       tuple(profile.touched(package)), terms)
 
 
 @dataclass(frozen=True)

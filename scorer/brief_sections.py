@@ -105,8 +105,10 @@ def reasons_table(b: Briefing, shown: set[str]) -> Table:
             why, cited = "red line: " + ", ".join(e.touched), tuple(sh.evidence)
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
-            why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
-            cited = tuple(dict.fromkeys(x for c in worst for x in c.evidence))
+            against = [t for t in e.terms if t.amount is not None and t.amount < 0]
+            why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]
+                            + [f"{t.label} ({t.amount:+.3f})" for t in against]) or "gain below reservation"
+            cited = tuple(dict.fromkeys([x for c in worst for x in c.evidence] + [x for t in against for x in t.evidence]))
         data.append({"proposal": e.proposal, "blocker": e.stakeholder, "gain": round(e.gain, 6),
                      "reservation": e.reservation, "why": why, "evidence": list(cited)})
         if e.proposal in shown:

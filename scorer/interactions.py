@@ -44,9 +44,14 @@ class Term:
     label: str  # 'temp_workers=large together with protections=weak'
     evidence: tuple[str, ...]
     note: str
+    at_status_quo: bool = False  # it holds in the compiled status quo
 
     def holds(self, package: Package) -> bool:
         return holds(self.when, package)
+
+    def part(self, package: Package) -> float:
+        """Its part in the gain: adjustment x (holds(package) - holds(status quo))."""
+        return self.adjustment * (self.holds(package) - self.at_status_quo)
 
 
 @dataclass(frozen=True)
@@ -104,31 +109,44 @@ def attach(study: Study, profiles: dict, status_quo: Package) -> dict:
         if not sh.interactions and not sh.conditional_red_lines:
             out[sid] = profile
             continue
-        terms = tuple(_term(study, sid, i, t) for i, t in enumerate(sh.interactions))
+        terms = tuple(dataclasses.replace(t, at_status_quo=t.holds(status_quo))
+                      for t in (_term(study, sid, i, x) for i, x in enumerate(sh.interactions)))
         lines = tuple(_line(study, sid, i, r) for i, r in enumerate(sh.conditional_red_lines) if r.credence > 0)
         out[sid] = dataclasses.replace(profile, terms=terms, conditional_red_lines=lines,
                                        status_quo_value=profile.status_quo_value + value(terms, status_quo))
     return out
 
 
-def parts(profile, package: Package, status_quo: Package) -> list[str]:
-    """Each term's part in the stakeholder's gain on the package, and each conditional red line it
-    touches, in words with evidence ids ('-0.080: temp_workers=large together with
-    protections=weak — evidence ipc06_...')."""
-    out = []
-    for t in profile.terms:
-        part = t.adjustment * (t.holds(package) - t.holds(status_quo))
-        if part:
-            out.append(f"{part:+.3f}: {t.label}{_cite(t.evidence)}")
-    for line in profile.conditional_red_lines:
-        if line.touches(package):
-            held = "" if line.credence == 1 else f", held with credence {line.credence:g}"
-            out.append(f"red line {line.label}{held}{_cite(line.evidence)}")
-    return out
+@dataclass(frozen=True)
+class Part:
+    """A term's part in a stakeholder's gain on a package (`amount`), or a conditional red line the
+    package touches (`amount` None)."""
+
+    label: str
+    amount: float | None
+    evidence: tuple[str, ...]
+    credence: float = 1.0
+
+    @property
+    def words(self) -> str:
+        """'-0.080: temp_workers=large together with protections=weak — evidence ipc06_...'"""
+        cite = f" — evidence {', '.join(self.evidence)}" if self.evidence else ""
+        if self.amount is not None:
+            return f"{self.amount:+.3f}: {self.label}{cite}"
+        held = "" if self.credence == 1 else f", held with credence {self.credence:g}"
+        return f"red line {self.label}{held}{cite}"
+
+    def json(self) -> dict:
+        return {"term": self.label, "contribution": None if self.amount is None else round(self.amount, 6),
+                "credence": self.credence, "evidence": list(self.evidence)}
 
 
-def _cite(evidence: tuple[str, ...]) -> str:
-    return f" — evidence {', '.join(evidence)}" if evidence else ""
+def parts(profile, package: Package) -> tuple[Part, ...]:
+    """Each term's part in the stakeholder's gain on the package (those that move it), then each
+    conditional red line the package touches."""
+    out = [Part(t.label, t.part(package), t.evidence) for t in profile.terms if t.part(package)]
+    out += [Part(r.label, None, r.evidence, r.credence) for r in profile.conditional_red_lines if r.touches(package)]
+    return tuple(out)
 
 
 def in_world(profile, judgments, world) -> tuple[list[tuple[Term, float]], list[ConditionalLine]]:

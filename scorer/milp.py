@@ -109,12 +109,11 @@ def add_acceptance(form: Formulation, name: str, coefficients: Mapping[str, Mapp
     allowed = form.allowed
     worst = sum(min(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
     best = sum(max(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
-    base = form.model.status_quo
     for term, adjustment in terms:
         if adjustment != 0.0:
-            gain += adjustment * form.holds(term.when) - adjustment * term.holds(base)
-            worst += min(0.0, adjustment) - adjustment * term.holds(base)
-            best += max(0.0, adjustment) - adjustment * term.holds(base)
+            gain += adjustment * form.holds(term.when) - adjustment * term.at_status_quo
+            worst += min(0.0, adjustment) - adjustment * term.at_status_quo
+            best += max(0.0, adjustment) - adjustment * term.at_status_quo
     a = form.prob.add_variable(f"accept_{name}", cat=pulp.LpBinary)
     need = reservation - MILP_TOLERANCE
     if need > worst:  # otherwise every allowed package clears the reservation

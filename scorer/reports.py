@@ -79,7 +79,8 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
     return {"proposal": proposal, "scenario": c.scenario, "ratified": c.ratified,
             "countries": {k: _country_json(v) for k, v in c.countries.items()},
             "stakeholders": [{"id": s, "gain": round(x.gain, 6), "margin": round(x.margin, 6), "accepts": x.accepts,
-                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched)}
+                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched),
+                              "terms": [t.json() for t in x.terms]}
                              for s, x in c.stances.items()]}
 
 
@@ -99,7 +100,8 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
         Table("chambers", "Chamber tallies (share of seats held by accepting blocs)",
               ["chamber", "share", "threshold", "floor", "passed", "accepting", "rejecting"], chambers),
         Table("stakeholders", "Stakeholders", ["stakeholder", "country", "gain", "margin", "accepts", "pivotal",
-                                               "red lines touched"], people),
+                                               "red lines touched"], people,
+              notes=[f"{s}: {t.words}" for s, x in c.stances.items() for t in x.terms]),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),
     ], coalition_json(proposal, c))
 
@@ -113,10 +115,12 @@ def explain_table(e: Explanation) -> Table:
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
                                "contribution": round(c.contribution, 6), "evidence": list(c.evidence)}
-                              for c in e.contributions]}
+                              for c in e.contributions],
+            "terms": [t.json() for t in e.terms]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
     notes += [f"red line touched: {b}" for b in e.touched]
+    notes += [f"term {t.words}" for t in e.terms if t.amount is not None]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
                  rows, data=data, notes=notes)
@@ -167,6 +171,8 @@ def blocker_reasons(study: Study, scenario_explanations: dict[str, Explanation])
             why = "red line: " + ", ".join(e.touched)
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
-            why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
+            why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]
+                            + [t.words for t in e.terms if t.amount is not None and t.amount < 0]) \
+                or "gain below reservation"
         rows.append([e.proposal, s, e.gain, e.reservation, why])
     return rows

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
 from .errors import AccordError
+from .interactions import Part, parts
 from .models import Scenario, Study
 
 __all__ = ["Package", "Profile", "Stance", "profiles", "resolve_proposal", "resolve_scenario", "stance", "stances",
@@ -32,6 +33,7 @@ class Stance:
     gain: float
     margin: float  # gain minus reservation: how far from flipping (negative: rejects on gain)
     touched: tuple[str, ...]  # the red lines the package touches, as 'dimension.level'
+    terms: tuple[Part, ...] = ()  # each non-additive term's part in the gain, each conditional red line touched
 
     @property
     def accepts(self) -> bool:
@@ -46,7 +48,8 @@ def stance(profile: Profile, package: Package) -> Stance:
     """The stakeholder's verdict on the package (its gain is against the compiled status quo)."""
     value = profile.value(package)
     gain = profile.gain(package)
-    return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)))
+    return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)),
+                  parts(profile, package))
 
 
 def stances(study: Study, scenario: Scenario, package: Package) -> dict[str, Stance]:

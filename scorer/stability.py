@@ -37,14 +37,14 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     profile = model.profiles[stakeholder]
     base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    terms = sum(t.adjustment * (t.holds(package) - t.holds(base)) for t in profile.terms)
+    terms = sum(t.part(package) for t in profile.terms)
     r = profile.reservation - terms  # the terms' gain does not depend on the weights
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
     if judgment.kind == "reservation":
         return gain + terms, -1.0
     if judgment.kind == "adjustment":
         term = profile.terms[judgment.term]
-        slope = float(term.holds(package) - term.holds(base))
+        slope = float(term.holds(package) - term.at_status_quo)
         return gain - r - slope * judgment.point, slope
     d = judgment.dimension
     if judgment.kind == "value":

@@ -65,6 +65,10 @@ SOLVING = {
 # Commands that print no document in a format of choice, run once each.
 OTHERS = {"init": ("init", "new_study"), "schema": ("schema",),
           "diff": ("diff", str(MINI), str(MINI.parent / "ranged"))}  # two studies: no --study
+# On the study with non-additive terms and conditional red lines, so their keys are filled.
+TERMS = MINI.parent / "terms"
+TERMS_CALLS = {"coalition": ("coalition", "no_joint", "--study", str(TERMS), "--format", "json"),
+               "explain": ("explain", "grand_bargain", "house_moderates", "--study", str(TERMS), "--format", "json")}
 INFEASIBLE = ("optimize", "--fix", "legalisation=earned", "--fix", "guest_workers=large")
 
 
@@ -480,9 +484,9 @@ def readme_contracts() -> dict[str, Shape]:
 
 CONTRACT_CALLS = {
     "rank": [document_call("rank", "json")],
-    "coalition": [document_call("coalition", "json")],
+    "coalition": [document_call("coalition", "json"), Call(TERMS_CALLS["coalition"])],
     "matrix": [document_call("matrix", "json")],
-    "explain": [document_call("explain", "json")],
+    "explain": [document_call("explain", "json"), Call(TERMS_CALLS["explain"])],
     "whatif": [document_call("whatif", "json")],
     "compare": [document_call("compare", "json")],
     "optimize": [document_call("optimize", "json", "highs"),

@@ -6,6 +6,8 @@ robust programme against the scoring code world by world, and sensitivity agains
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,7 +19,6 @@ from conftest import HERE
 from scorer import load_study
 from scorer.compiled import compiled
 from scorer.concessions import unlock
-from scorer.interactions import parts
 from scorer.limits import Limits
 from scorer.pareto import frontier
 from scorer.ratification import coalition
@@ -77,13 +78,26 @@ def test_a_conditional_red_line_holds_only_with_its_condition():
 
 
 def test_explain_names_each_terms_part_with_its_evidence():
-    model = compiled(STUDY, CALM)
-    assert parts(model.profiles["us_president"], NO_LEGAL, model.status_quo) == [
+    stances = _stances(NO_LEGAL)
+    assert [t.words for t in stances["us_president"].terms] == [
         "-0.300: guest_workers=large together with legalisation=none — evidence memo_president"]
-    assert parts(model.profiles["house_moderates"], NO_LEGAL, model.status_quo) == [
+    assert [t.words for t in stances["house_moderates"].terms] == [
         "+0.100: border=unilateral together with legalisation=none — evidence memo_moderates"]
-    assert parts(model.profiles["mx_president"], NO_LEGAL, model.status_quo) == [
+    assert [t.words for t in stances["mx_president"].terms] == [
         "red line border.joint (when legalisation=none), held with credence 0.7 — evidence memo_mexico"]
+
+
+def test_explain_and_coalition_show_the_terms(run):
+    code, out, _ = run("explain", "no_joint", "us_president", "--study", TERMS)
+    assert code == 0
+    assert "gain +0.700 against reservation +0.000: accepts" in out
+    assert "term -0.300: guest_workers=large together with legalisation=none — evidence memo_president" in out
+    code, out, _ = run("coalition", "no_joint", "--study", TERMS)
+    assert code == 0 and "mx_president: red line border.joint (when legalisation=none), held with credence 0.7" in out
+    code, out, _ = run("explain", "no_joint", "us_president", "--study", TERMS, "-f", "json")
+    (term,) = json.loads(out)["terms"]
+    assert term == {"term": "guest_workers=large together with legalisation=none", "contribution": -0.3,
+                    "credence": 1.0, "evidence": ["memo_president"]}
 
 
 # --- the optimiser against enumeration --------------------------------------------------------------
@@ -165,10 +179,10 @@ def test_a_credence_is_held_in_that_share_of_the_worlds(distribution):
     draws = draw(kernel, 20_000, np.random.default_rng(1), distribution)
     assert set(np.unique(draws[k])) == {0.0, 1.0}
     assert draws[k].mean() == pytest.approx(0.7, abs=0.015)
-    kernel = compile_kernel(_NO_LEGAL_STUDY, CALM)
+    kernel = compile_kernel(STUDY, CALM)
     draws = draw(kernel, 400, np.random.default_rng(2), distribution)
     worlds = evaluate(kernel, draws)
-    p, mx = kernel.proposals.index("no_legal"), kernel.stakeholders.index("mx_president")
+    p, mx = kernel.proposals.index("no_joint"), kernel.stakeholders.index("mx_president")
     held = draws[k] == 1.0
     assert not worlds.accepts[p, mx, held].any() and worlds.accepts[p, mx, ~held].any()
 
@@ -187,7 +201,8 @@ def test_the_robust_package_is_a_deal_in_as_many_worlds_as_enumeration_finds(sol
 def test_an_adjustments_flip_point_equals_bisection():
     """us_president on large/joint/none: gain 1.0 + x clears its reservation 0 at x = -1.0."""
     checked = 0
-    study = _NO_LEGAL_STUDY
+    study = STUDY
+    assert study.package("no_joint") == NO_LEGAL
     for proposal in study.proposals:
         for stab in sensitivity(study, CALM, proposal).stabilities:
             j = stab.judgment
@@ -202,7 +217,7 @@ def test_an_adjustments_flip_point_equals_bisection():
                 assert _bisect(flips, j.point, outside) == pytest.approx(s.flip, abs=1e-9), (proposal, j.id)
                 checked += 1
     assert checked >= 2
-    stab = next(x for x in sensitivity(study, CALM, "no_legal").stabilities
+    stab = next(x for x in sensitivity(study, CALM, "no_joint").stabilities
                 if x.judgment.id == "adjustment:us_president.interactions[0]")
     assert stab.stakeholders[0].flip == pytest.approx(-1.0)
 
@@ -210,31 +225,15 @@ def test_an_adjustments_flip_point_equals_bisection():
 def test_a_credence_reports_the_probability_the_red_line_is_not_held():
     """On large/joint/none mx_president refuses only for its hedged red line; dropping the line
     (credence 0) makes it accept, so its verdict differs with probability 1 - 0.7."""
-    stab = _credence_stability(NO_LEGAL)
+    assert STUDY.package("no_joint") == NO_LEGAL
+    stab = _credence_stability("no_joint")
     (row,) = stab.stakeholders
     assert not row.accepts and row.flip == 0.0 and row.share == pytest.approx(0.3)
-    accepts0, _ = _verdicts(_NO_LEGAL_STUDY, CALM, "no_legal", stab.judgment, 0.7)
-    accepts1, _ = _verdicts(_NO_LEGAL_STUDY, CALM, "no_legal", stab.judgment, 0.0)
+    accepts0, _ = _verdicts(STUDY, CALM, "no_joint", stab.judgment, 0.7)
+    accepts1, _ = _verdicts(STUDY, CALM, "no_joint", stab.judgment, 0.0)
     assert not accepts0["mx_president"] and accepts1["mx_president"]
-    assert _credence_stability(GRAND).stakeholders[0].share == 0.0
+    assert _credence_stability("grand_bargain").stakeholders[0].share == 0.0
 
 
-def _with_proposal(package):
-    grand = STUDY.proposals["grand_bargain"]
-    proposal = grand.model_copy(update={"id": "no_legal", "pillars": [grand.pillars[0].model_copy(update={
-        "provisions": {"guest_workers": grand.pillars[0].provisions["guest_workers"].model_copy(
-            update={"level": package["guest_workers"]}),
-                       "legalisation": grand.pillars[0].provisions["legalisation"].model_copy(
-            update={"level": package["legalisation"]})}}),
-        grand.pillars[1].model_copy(update={"provisions": {"border": grand.pillars[1].provisions["border"]
-                                                           .model_copy(update={"level": package["border"]})}})]})
-    return STUDY.model_copy(update={"proposals": {**STUDY.proposals, "no_legal": proposal}})
-
-
-_NO_LEGAL_STUDY = _with_proposal(NO_LEGAL)
-
-
-def _credence_stability(package):
-    study = _with_proposal(package)
-    assert study.package("no_legal") == package
-    return next(x for x in sensitivity(study, CALM, "no_legal").stabilities if x.judgment.kind == "credence")
+def _credence_stability(proposal):
+    return next(x for x in sensitivity(STUDY, CALM, proposal).stabilities if x.judgment.kind == "credence")
