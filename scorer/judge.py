@@ -23,7 +23,7 @@ from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seat")
+KINDS = ("salience", "value", "reservation", "multiplier", "seat", "adjustment", "credence")
 SEAT_DOMAIN = (0.0, 1.0)
 
 

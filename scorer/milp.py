@@ -122,11 +122,17 @@ def add_acceptance(form: Formulation, name: str, coefficients: Mapping[str, Mapp
         touched = [form.pick[d][lv] for lv in levels]
         if touched:
             form.add(pulp.lpSum(touched) <= 1 - a, f"red_line_{name}_{d}")
-    for i, line in enumerate(lines):  # touched = line ∧ when ∧ ¬unless: at most len(when) of them with a
-        exempt = form.holds(line.unless) if line.unless else 0
-        conditions = [form.holds(((line.dimension, line.levels),))] + [form.holds((c,)) for c in line.when]
-        form.add(pulp.lpSum(conditions) - exempt <= len(line.when) + 1 - a, f"conditional_red_line_{name}_{i}")
+    for i, line in enumerate(lines):
+        add_conditional_red_line(form, line, a, f"conditional_red_line_{name}_{i}")
     return a, gain, (worst, best)
+
+
+def add_conditional_red_line(form: Formulation, line: ConditionalLine, on: Expr, name: str) -> None:
+    """When `on` is 1, the package does not touch the line: of its level set and its `when` sets at
+    most len(when) hold, unless every `unless` set holds (then the constraint is slack)."""
+    exempt = form.holds(line.unless) if line.unless else 0
+    conditions = [form.holds(((line.dimension, line.levels),))] + [form.holds((c,)) for c in line.when]
+    form.add(pulp.lpSum(conditions) - exempt <= len(line.when) + 1 - on, name)
 
 
 def add_chamber_test(form: Formulation, chamber: ChamberTest, accepted: Callable[[str], Expr], on: Expr,

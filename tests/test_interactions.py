@@ -237,3 +237,24 @@ def test_a_credence_reports_the_probability_the_red_line_is_not_held():
 
 def _credence_stability(proposal):
     return next(x for x in sensitivity(STUDY, CALM, proposal).stabilities if x.judgment.kind == "credence")
+
+
+def test_whatif_sets_a_credence_and_an_adjustment(run):
+    code, out, _ = run("whatif", "no_joint", "--study", TERMS, "--judge",
+                       "credence:mx_president.conditional_red_lines[0]=0", "-f", "json")
+    assert code == 0
+    after = {s["id"]: s for s in json.loads(out)["after"]["stakeholders"]}
+    assert not after["mx_president"]["red_lines_touched"]
+    code, out, _ = run("whatif", "no_joint", "--study", TERMS, "--judge",
+                       "adjustment:us_president.interactions[0]=-1.2", "-f", "json")
+    after = {s["id"]: s for s in json.loads(out)["after"]["stakeholders"]}
+    assert code == 0 and after["us_president"]["gain"] == pytest.approx(1.0 - 1.2)
+
+
+def test_a_requirement_blocked_by_a_conditional_red_line_is_diagnosed(run):
+    """Require senate_bloc with a large programme over liaison: its line (large unless joint) and
+    the forbidden joint level leave no package; the diagnosis names the conditional line."""
+    code, out, _ = run("optimize", "--study", TERMS, "--require", "senate_bloc", "--fix", "guest_workers=large",
+                       "--forbid", "border=joint", "-f", "json")
+    assert code == 1
+    assert "guest_workers>=large (unless border=joint)" in out
