@@ -141,6 +141,12 @@ class Part:
                 "credence": self.credence, "evidence": list(self.evidence)}
 
 
+def hedged(touched: tuple[str, ...], terms: tuple[Part, ...]) -> list[str]:
+    """The red lines touched, each held with a credence below one saying so."""
+    credence = {t.label: t.credence for t in terms if t.amount is None and t.credence < 1}
+    return [f"{b}, held with credence {credence[b]:g}" if b in credence else b for b in touched]
+
+
 def parts(profile, package: Package) -> tuple[Part, ...]:
     """Each term's part in the stakeholder's gain on the package (those that move it), then each
     conditional red line the package touches."""

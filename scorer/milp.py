@@ -4,8 +4,8 @@ The programme picks one level per dimension (`pick`), within the level rules and
 settings. Each stakeholder has an acceptance binary that can be 1 only when its gain reaches its
 reservation (big-M from its own worst attainable gain) and no level on its red lines is picked
 (`add_acceptance`, one constraint per red-line dimension; a non-additive term or a conditional
-red line reads a variable equal to the product of its level-set indicators, `Formulation.holds`). Each ratifying country has one venue
-binary per slot (none, executive, statute, treaty) equal to the strongest authority the picked
+red line reads a variable equal to the product of its level-set indicators, `Formulation.holds`).
+Each ratifying country has one venue binary per slot (none, executive, statute, treaty) equal to the strongest authority the picked
 levels need there. For the venue picked, the actors its test names must accept, each chamber's
 accepting blocs must hold its threshold of seats and, where a majority party controls the floor,
 enough of the party's seats must accept for the bill to reach a vote (`add_chamber_test`). The

@@ -4,6 +4,7 @@ rely on (documented in the README). Nothing here computes a score; it only lays 
 from __future__ import annotations
 
 from .analysis import ComparedDimension, Explanation, WhatIf
+from .interactions import hedged
 from .models import Study
 from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
@@ -119,7 +120,7 @@ def explain_table(e: Explanation) -> Table:
             "terms": [t.json() for t in e.terms]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
-    notes += [f"red line touched: {b}" for b in e.touched]
+    notes += [f"red line touched: {b}" for b in hedged(e.touched, e.terms)]
     notes += [f"term {t.words}" for t in e.terms if t.amount is not None]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
@@ -168,7 +169,7 @@ def blocker_reasons(study: Study, scenario_explanations: dict[str, Explanation])
     rows = []
     for s, e in scenario_explanations.items():
         if e.touched:
-            why = "red line: " + ", ".join(e.touched)
+            why = "red line: " + ", ".join(hedged(e.touched, e.terms))
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
             why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]

@@ -1,6 +1,6 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value, reservation, term adjustment and red-line credence at once) and count, per proposal, how often it is ratified, ranks
-first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
+value, reservation, term adjustment and red-line credence at once) and count, per proposal, how
+often it is ratified, ranks first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its

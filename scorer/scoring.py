@@ -49,7 +49,7 @@ def stance(profile: Profile, package: Package) -> Stance:
     value = profile.value(package)
     gain = profile.gain(package)
     return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)),
-                  parts(profile, package))
+                  parts(profile, package) if profile.terms or profile.conditional_red_lines else ())
 
 
 def stances(study: Study, scenario: Scenario, package: Package) -> dict[str, Stance]:

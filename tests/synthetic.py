@@ -185,7 +185,8 @@ def _with_terms(rng: random.Random, dims: list[Dimension], stakeholders: dict[st
             form = "when" if rng.random() < 0.5 else "unless"
             credence = 1.0 if rng.random() < 0.5 else round(rng.uniform(0.3, 0.9), 2)
             lines.append(ConditionalRedLine(**red.model_dump(), **{form: cond}, credence=credence))
-        out[sid] = sh.model_copy(update={"interactions": terms, "conditional_red_lines": lines}) if terms or lines else sh
+        changed = {"interactions": terms, "conditional_red_lines": lines}
+        out[sid] = sh.model_copy(update=changed) if terms or lines else sh
     return out
 
 

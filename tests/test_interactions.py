@@ -94,6 +94,8 @@ def test_explain_and_coalition_show_the_terms(run):
     assert "term -0.300: guest_workers=large together with legalisation=none — evidence memo_president" in out
     code, out, _ = run("coalition", "no_joint", "--study", TERMS)
     assert code == 0 and "mx_president: red line border.joint (when legalisation=none), held with credence 0.7" in out
+    code, out, _ = run("explain", "no_joint", "mx_president", "--study", TERMS)
+    assert "red line touched: border.joint (when legalisation=none), held with credence 0.7" in out
     code, out, _ = run("explain", "no_joint", "us_president", "--study", TERMS, "-f", "json")
     (term,) = json.loads(out)["terms"]
     assert term == {"term": "guest_workers=large together with legalisation=none", "contribution": -0.3,
