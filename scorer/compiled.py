@@ -83,8 +83,9 @@ class Profile:
         """The red lines (as 'dimension.level', a conditional one with its conditions) the package
         touches; without `hedged`, those held with a credence below one are left out."""
         out = [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
-        return out + [r.label for r in self.conditional_red_lines
-                      if (hedged or r.credence == 1) and r.touches(package)]
+        if self.conditional_red_lines:
+            out += [r.label for r in self.conditional_red_lines if (hedged or r.credence == 1) and r.touches(package)]
+        return out
 
 
 @dataclass(frozen=True)
