@@ -260,3 +260,9 @@ def test_a_requirement_blocked_by_a_conditional_red_line_is_diagnosed(run):
                        "--forbid", "border=joint", "-f", "json")
     assert code == 1
     assert "guest_workers>=large (unless border=joint)" in out
+
+
+def test_sensitivity_says_where_a_hedged_red_line_is_not_held(run):
+    code, out, _ = run("sensitivity", "no_joint", "--study", TERMS, "--wide")
+    assert code == 0
+    assert "mx_president accepts where the red line is not held (p 0.300)" in out
