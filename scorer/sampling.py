@@ -1,13 +1,14 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
 value, reservation, term adjustment and red-line credence at once) and count, per proposal, how
-often it is ratified, ranks first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
-numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
+often it is ratified, ranks first, and whom it hinges on. The model is the one in `scoring` and
+`ratification`, recast over numpy arrays with the samples as an axis and evaluated in chunks, so
+memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
 range or from a triangular distribution peaking at its point value; saliences are renormalised
 per stakeholder after drawing, as the model does. A credence is drawn as a coin: the red line is
-held (1) with that probability, whatever the distribution. The draws come from one seeded stream read in
-order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
+held (1) with that probability, whatever the distribution. The draws come from one seeded stream
+read in order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
 would list it among those blocking.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import interactions
 from .errors import AccordError
 from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, CompiledStudy, Package, compiled
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
@@ -198,8 +200,10 @@ def compile_kernel(study: Study, scenario: Scenario,
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
-    terms = np.array([[sum(t.adjustment for t in model.profiles[s].terms if t.holds(pkg)) if s in model.profiles
-                       else 0.0 for pkg in packages] for s in sids]).reshape(S, P1)
+    terms = None  # additive studies add nothing
+    if any(p.terms for p in model.profiles.values()):
+        terms = np.array([[interactions.value(model.profiles[s].terms, pkg) if s in model.profiles else 0.0
+                           for pkg in packages] for s in sids]).reshape(S, P1)
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
                   low, high, point, terms, tuple(adjust), tuple(believe))
