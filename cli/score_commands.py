@@ -103,7 +103,9 @@ def whatif(
     judge: Annotated[Optional[list[str]], typer.Option(
         "--judge", metavar="KIND:ID=VALUE", show_default=False,
         help="A judgment to set: salience:STAKEHOLDER.DIM, value:STAKEHOLDER.DIM.LEVEL, reservation:STAKEHOLDER, "
-        "multiplier:DIM or seat:CHAMBER.BLOC (the ids accord sensitivity prints); repeat for several.")] = None,
+        "multiplier:DIM, seat:CHAMBER.BLOC, adjustment:STAKEHOLDER.interactions[I] or "
+        "credence:STAKEHOLDER.conditional_red_lines[I] (0: not held) (the ids accord sensitivity prints); "
+        "repeat for several.")] = None,
     scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
 ) -> None:
     """The proposal with some dimensions (--set) or judgments (--judge) changed, against the

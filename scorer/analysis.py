@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .checks import rule_violations
 from .errors import AccordError
+from .interactions import Part, parts
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition
@@ -41,6 +42,7 @@ class Explanation(Tabular):
     touched: tuple[str, ...]  # red lines touched
     threat: float = 0.0  # what threats take from its no-deal value: part of the gain (`reversion`)
     no_deal: tuple[str, ...] = ()  # the no-deal point the gain is measured against, in words
+    terms: tuple[Part, ...] = ()  # non-additive terms' parts in the gain, conditional red lines touched
 
     @property
     def accepts(self) -> bool:
@@ -65,9 +67,10 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
                          tuple(concern[d].evidence) + shift_evidence.get(d, ()))
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
-    gain = sum(c.contribution for c in rows) + profile.threat
+    terms = parts(profile, package)
+    gain = sum(c.contribution for c in rows) + profile.threat + sum(t.amount for t in terms if t.amount is not None)
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)), profile.threat, model.reversion.lines)
+                       tuple(profile.touched(package)), profile.threat, model.reversion.lines, terms)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .briefing import Briefing, Odds
 from .compiled import compiled
+from .interactions import hedged
 from .models import Study
 from .render import Gain, Table
 from .reports import matrix_table, no_deal_note, rank_table
@@ -103,11 +104,15 @@ def reasons_table(b: Briefing, shown: set[str]) -> Table:
         shift = [r for r in b.scenario.reservation if r.stakeholder == e.stakeholder]
         reservation_evidence = tuple(shift[0].evidence if shift else sh.reservation_evidence)
         if e.touched:
-            why, cited = "red line: " + ", ".join(e.touched), tuple(sh.evidence)
+            lines = [x for t in e.terms if t.amount is None for x in t.evidence]
+            why, cited = "red line: " + ", ".join(hedged(e.touched, e.terms)), tuple(dict.fromkeys(lines + sh.evidence))
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
-            why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
-            cited = tuple(dict.fromkeys(x for c in worst for x in c.evidence))
+            against = [t for t in e.terms if t.amount is not None and t.amount < 0]
+            why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]
+                            + [f"{t.label} ({t.amount:+.3f})" for t in against]) or "gain below reservation"
+            cited = tuple(dict.fromkeys([x for c in worst for x in c.evidence]
+                                        + [x for t in against for x in t.evidence]))
         data.append({"proposal": e.proposal, "blocker": e.stakeholder, "gain": round(e.gain, 6),
                      "reservation": e.reservation, "why": why, "evidence": list(cited)})
         if e.proposal in shown:

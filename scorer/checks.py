@@ -154,6 +154,21 @@ class _Checker:
                         self.add(*k, base + ("values",), f"no value for levels: {', '.join(missing)}")
                 self.evidence(*k, base + ("evidence",), concern.evidence)
 
+    def interactions(self) -> None:
+        """Non-additive terms and conditional red lines name known dimensions, levels and evidence."""
+        for sh in self.s.stakeholders.values():
+            k = ("stakeholder", sh.id)
+            for i, term in enumerate(sh.interactions):
+                for j, ls in enumerate(term.when):
+                    self.level_set(*k, ("interactions", i, "when", j), ls)
+                self.evidence(*k, ("interactions", i, "evidence"), term.evidence)
+            for i, line in enumerate(sh.conditional_red_lines):
+                base = ("conditional_red_lines", i)
+                self.level_set(*k, base, line)
+                for part in ("when", "unless"):
+                    for j, ls in enumerate(getattr(line, part)):
+                        self.level_set(*k, base + (part, j), ls)
+
     def _majority(self, kind: str, item: str, path: tuple, chamber: str, party: list[str], shares: dict[str, float]) -> None:
         for i, bloc in enumerate(party):
             if bloc not in shares:
@@ -402,6 +417,7 @@ class _Checker:
         self.documents_and_evidence()
         self.dimensions()
         self.stakeholders()
+        self.interactions()
         self.institutions()
         self.scenarios()
         self.reversion()

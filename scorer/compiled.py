@@ -3,12 +3,13 @@ the scalar scorer, the sampler, the MILP and sensitivity all read.
 
 What it holds: each present stakeholder's stakes (saliences, the scenario's multipliers, the
 weights, the value of every level and its gain coefficient against the no-deal point, the
-reservation, the red lines, what threats take from its no-deal value); the scenario's no-deal point
-(`reversion`); the authority each level needs in each country (none for a level already in place);
-the ratification tests of each (country, venue): the named actors, each chamber's seat shares and
-threshold, and the majority party's floor gate; the ranged party splits of those seats; the level
-rules; the judgments with what each perturbs; and the tolerances. Pure Python: no numpy, no PuLP,
-so everyday commands start fast."""
+reservation, the red lines, what threats take from its no-deal value, the non-additive terms and
+conditional red lines of `interactions`); the scenario's no-deal point (`reversion`); the authority
+each level needs in each country (none for a level already in place); the ratification tests of
+each (country, venue): the named actors, each chamber's seat shares and threshold, and the
+majority party's floor gate; the ranged party splits of those seats; the level rules; the
+judgments with what each perturbs; and the tolerances. Pure Python: no numpy, no PuLP, so everyday
+commands start fast."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from . import interactions
+from .interactions import ConditionalLine, Term
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 from .reversion import Reversion, in_place, reversion
@@ -65,19 +68,28 @@ class Profile:
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
     coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - no-deal value)
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
-    status_quo_value: float  # its value of the no-deal point: the no-deal package's, less `threat`
+    status_quo_value: float  # its value of the no-deal point (terms included), less `threat`
     threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
+    terms: tuple[Term, ...] = ()  # non-additive terms (`interactions`)
+    conditional_red_lines: tuple[ConditionalLine, ...] = ()  # held at the point reading
 
     def value(self, package: Package) -> float:
-        return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+        linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+        return linear + interactions.value(self.terms, package) if self.terms else linear
 
     def gain(self, package: Package) -> float:
-        """value(package) - value(no deal); the sum of the picked levels' coefficients plus `threat`."""
+        """value(package) - value(no deal): the sum of the picked levels' coefficients, plus `threat`,
+        plus each term's adjustment where it holds in the package and not at the no-deal point
+        (less where the reverse)."""
         return self.value(package) - self.status_quo_value
 
-    def touched(self, package: Package) -> list[str]:
-        """The red lines (as 'dimension.level') the package touches."""
-        return [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
+    def touched(self, package: Package, hedged: bool = True) -> list[str]:
+        """The red lines (as 'dimension.level', a conditional one with its conditions) the package
+        touches; without `hedged`, those held with a credence below one are left out."""
+        out = [f"{d}.{package[d]}" for d, levels in self.red_lines.items() if package[d] in levels]
+        if self.conditional_red_lines:
+            out += [r.label for r in self.conditional_red_lines if (hedged or r.credence == 1) and r.touches(package)]
+        return out
 
 
 @dataclass(frozen=True)
@@ -252,9 +264,10 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     authority = {d: {lv.id: ({} if kept.get(d) == lv.id else dict(lv.authority)) for lv in dim.levels}
                  for d, dim in study.dimensions.items()}
     seats, seat_splits = _seats(study, scenario), splits(study, scenario)
-    return CompiledStudy(study, scenario, levels, back.package, _profiles(study, scenario, back.package, back.cost),
-                         frozenset(scenario.absent), authority, seats, _tests(study, scenario, seats, seat_splits),
-                         _rules(study), seat_splits=seat_splits, reversion=back)
+    profiles = interactions.attach(study, _profiles(study, scenario, back.package, back.cost), back.package)
+    return CompiledStudy(study, scenario, levels, back.package, profiles, frozenset(scenario.absent), authority,
+                         seats, _tests(study, scenario, seats, seat_splits), _rules(study), seat_splits=seat_splits,
+                         reversion=back)
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

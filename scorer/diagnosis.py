@@ -11,7 +11,7 @@ import pulp
 
 from .compiled import SEAT_TOLERANCE, CompiledStudy, Package
 from .limits import Limits, Requirement, Setting, requirements
-from .milp import Expr, Formulation, chamber_of, formulate, maximise, minimise
+from .milp import Expr, Formulation, add_conditional_red_line, chamber_of, formulate, maximise, minimise
 from .ratification import Coalition, coalition
 from .solver import run
 
@@ -111,9 +111,12 @@ def _why(model: CompiledStudy, limits: Limits, req: Requirement, conflict: list[
         form = formulate(model, limits, enforce=[])
         for d, levels in profile.red_lines.items():
             form.add(pulp.lpSum(form.pick[d][lv] for lv in levels) == 0, f"avoid_red_line_{d}")
+        for i, line in enumerate(profile.conditional_red_lines):
+            add_conditional_red_line(form, line, 1, f"avoid_conditional_red_line_{i}")
         maximise(form, form.gain[req.id])
         if not run(form.prob, solver, time_limit).found:
-            lines = ", ".join(f"{d}.{lv}" for d, levels in profile.red_lines.items() for lv in levels)
+            lines = ", ".join([f"{d}.{lv}" for d, levels in profile.red_lines.items() for lv in levels]
+                              + [line.label for line in profile.conditional_red_lines])
             return f"every package allowed touches one of its red lines ({lines})"
         best = profile.gain(form.package())
         return (f"its best attainable gain without crossing its red lines is {best:+.3f}, "

@@ -25,7 +25,7 @@ from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat")
+KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat", "adjustment", "credence")
 SEAT_DOMAIN = (0.0, 1.0)
 
 

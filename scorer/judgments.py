@@ -1,8 +1,9 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations, a party's split between its blocs, threats' costs)
-with their plausible ranges, and the study as it would stand with some of them set otherwise (a
-world). Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
-judgments start fast."""
+multipliers, explicit values, reservations, a party's split between its blocs, threats' costs,
+the adjustments of non-additive terms, the credence of a hedged red line) with their plausible
+ranges, and the study as it would stand with some of them set otherwise (a world). Shared by
+`sensitivity` and `sampling`; free of numpy, so commands that only list or probe judgments start
+fast."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats", "threat")
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment", "credence"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment",
+                                   "credence")
 # Where each kind of judgment can lie: saliences, multipliers and threats' costs are non-negative,
-# values and a bloc's share of its party's seats in [0, 1].
+# values and a bloc's share of its party's seats in [0, 1]. A credence (the probability a red line
+# is held) ranges over [0, 1]; a sampled world draws it held (1) with that probability or not (0).
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0), "threat": (0.0, math.inf)}
+          "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0), "threat": (0.0, math.inf),
+          "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Judgment:
     shift: int | None = None  # multiplier, threat, or a scenario's reservation: index in the scenario's list
     evidence: tuple[str, ...] = ()
     split: seat_ranges.Split | None = None  # seats: the party split whose bloc's share it is
+    term: int | None = None  # adjustment or credence: index in the stakeholder's interactions or conditional red lines
 
     @property
     def ranged(self) -> bool:
@@ -51,10 +56,11 @@ def _bounds(point: float, rng: tuple[float, float] | None) -> tuple[float, float
 
 def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> list[Judgment]:
     """The judgments bearing on the stakeholders present in `scenario`, in study order: per
-    stakeholder its saliences, its ranged values and its reservation (the scenario's when
-    the scenario sets one), then the scenario's salience multipliers, then each party split's
-    ranged bloc share (its stakeholders: the party's blocs present), then the cost of each of its
-    threats that sets one (`reversion`; it perturbs the no-deal value of those it hurts). Values without a range are
+    stakeholder its saliences, its ranged values, its reservation (the scenario's when the
+    scenario sets one), its terms' adjustments and the credences below one of its conditional red
+    lines, then the scenario's salience multipliers, then each party split's ranged bloc share (its
+    stakeholders: the party's blocs present), then the cost of each of its threats that sets one
+    (`reversion`; it perturbs the no-deal value of those it hurts). Values without a range are
     left out (a preferred level is a reading, not a number); with `ranged_only`, so is every
     judgment whose range is a single point."""
     present = [s for s in study.stakeholders.values() if s.id not in scenario.absent]
@@ -78,6 +84,14 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
             out.append(Judgment(f"reservation:{sh.id}", "reservation", sh.reservation,
                                 *_bounds(sh.reservation, sh.reservation_range), (sh.id,),
                                 evidence=tuple(sh.reservation_evidence)))
+        for i, term in enumerate(sh.interactions):
+            out.append(Judgment(f"adjustment:{sh.id}.interactions[{i}]", "adjustment", term.adjustment,
+                                *_bounds(term.adjustment, term.adjustment_range), (sh.id,), term=i,
+                                evidence=tuple(term.evidence)))
+        for i, line in enumerate(sh.conditional_red_lines):
+            if line.credence < 1:
+                out.append(Judgment(f"credence:{sh.id}.conditional_red_lines[{i}]", "credence", line.credence,
+                                    0.0, 1.0, (sh.id,), line.dimension, term=i, evidence=tuple(line.evidence)))
     dims = [s.dimension for s in scenario.salience]
     for i, shift in enumerate(scenario.salience):
         who = tuple(s.id for s in present if shift.dimension in s.concerns
@@ -117,6 +131,13 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             sh = stakeholders[j.stakeholders[0]]
             if j.kind == "reservation":
                 stakeholders[sh.id] = sh.model_copy(update={"reservation": x})
+                continue
+            if j.kind in ("adjustment", "credence"):
+                name, field = (("interactions", "adjustment") if j.kind == "adjustment"
+                               else ("conditional_red_lines", "credence"))
+                items = list(getattr(sh, name))
+                items[j.term] = items[j.term].model_copy(update={field: x})
+                stakeholders[sh.id] = sh.model_copy(update={name: items})
                 continue
             concern = sh.concerns[j.dimension]
             if j.kind == "salience":

@@ -3,8 +3,9 @@
 The programme picks one level per dimension (`pick`), within the level rules and the analyst's
 settings. Each stakeholder has an acceptance binary that can be 1 only when its gain reaches its
 reservation (big-M from its own worst attainable gain) and no level on its red lines is picked
-(`add_acceptance`, one constraint per red-line dimension). Each ratifying country has one venue
-binary per slot (none, executive, statute, treaty) equal to the strongest authority the picked
+(`add_acceptance`, one constraint per red-line dimension; a non-additive term or a conditional
+red line reads a variable equal to the product of its level-set indicators, `Formulation.holds`).
+Each ratifying country has one venue binary per slot (none, executive, statute, treaty) equal to the strongest authority the picked
 levels need there. For the venue picked, the actors its test names must accept, each chamber's
 accepting blocs must hold its threshold of seats and, where a majority party controls the floor,
 enough of the party's seats must accept for the bill to reach a vote (`add_chamber_test`). The
@@ -15,13 +16,14 @@ is checked again with the scoring code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulp
 
 from .compiled import MILP_TOLERANCE, SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile
 from .errors import UndefinedObjective
+from .interactions import Condition, ConditionalLine, Term
 from .limits import Limits, Objective, Requirement, resolve_limits, requirements
 from .models import Venue
 
@@ -51,6 +53,23 @@ class Formulation:
     gain: dict[str, pulp.LpAffineExpression] = field(default_factory=dict)
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # (worst, best) gain over allowed levels
     misses: dict[Requirement, pulp.LpVariable] = field(default_factory=dict)
+    conjunctions: dict[Condition, Expr] = field(default_factory=dict)  # 1 exactly when every set holds
+
+    def holds(self, condition: Condition) -> Expr:
+        """An expression equal to 1 exactly when every (dimension, levels) of `condition` holds:
+        one level set is the sum of its levels' picks; several, a continuous z in [0, 1] with
+        z <= each and z >= their sum - (n - 1), which the binary picks make exact."""
+        if condition not in self.conjunctions:
+            sets = [pulp.lpSum(self.pick[d][lv] for lv in self.pick[d] if lv in levels) for d, levels in condition]
+            if len(sets) == 1:
+                self.conjunctions[condition] = sets[0]
+            else:
+                z = self.prob.add_variable(f"together_{len(self.conjunctions)}", lowBound=0, upBound=1)
+                for i, x in enumerate(sets):
+                    self.add(z <= x, f"together_{len(self.conjunctions)}_{i}")
+                self.add(z >= pulp.lpSum(sets) - (len(sets) - 1), f"together_{len(self.conjunctions)}")
+                self.conjunctions[condition] = z
+        return self.conjunctions[condition]
 
     @property
     def profiles(self) -> dict[str, Profile]:
@@ -76,17 +95,26 @@ class Formulation:
 
 
 def add_acceptance(form: Formulation, name: str, coefficients: Mapping[str, Mapping[str, float]],
-                   reservation: float, red_lines: Mapping[str, Iterable[str]], threat: float = 0.0
+                   reservation: float, red_lines: Mapping[str, Iterable[str]], threat: float = 0.0,
+                   terms: Sequence[tuple[Term, float]] = (), lines: Sequence[ConditionalLine] = ()
                    ) -> tuple[pulp.LpVariable, pulp.LpAffineExpression, tuple[float, float]]:
     """An acceptance binary that can be 1 only when the gain (sum of the coefficients of the picked
-    levels, plus what threats take from the no-deal value) reaches `reservation` and no red-line
-    level is picked on any dimension. Returns the binary, the gain expression and the worst and
-    best gain over the allowed levels."""
+    levels, plus what threats take from the no-deal value, plus each term's adjustment times
+    holds(package) - holds(no deal)) reaches `reservation`, no red-line level is picked on any
+    dimension and no conditional red line of `lines` is touched. `terms` pairs each term with its
+    adjustment (a sampled world's, in the robust programme). Returns the binary, the gain
+    expression and the worst and best gain over the allowed levels (the terms bounded by 0 and
+    their adjustment)."""
     gain = pulp.LpAffineExpression([(form.pick[d][lv], c) for d, row in coefficients.items()
                                     for lv, c in row.items() if c != 0.0], constant=threat)
     allowed = form.allowed
     worst = threat + sum(min(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
     best = threat + sum(max(row[lv] for lv in allowed[d]) for d, row in coefficients.items() if allowed[d])
+    for term, adjustment in terms:
+        if adjustment != 0.0:
+            gain += adjustment * form.holds(term.when) - adjustment * term.at_status_quo
+            worst += min(0.0, adjustment) - adjustment * term.at_status_quo
+            best += max(0.0, adjustment) - adjustment * term.at_status_quo
     a = form.prob.add_variable(f"accept_{name}", cat=pulp.LpBinary)
     need = reservation - MILP_TOLERANCE
     if need > worst:  # otherwise every allowed package clears the reservation
@@ -95,7 +123,17 @@ def add_acceptance(form: Formulation, name: str, coefficients: Mapping[str, Mapp
         touched = [form.pick[d][lv] for lv in levels]
         if touched:
             form.add(pulp.lpSum(touched) <= 1 - a, f"red_line_{name}_{d}")
+    for i, line in enumerate(lines):
+        add_conditional_red_line(form, line, a, f"conditional_red_line_{name}_{i}")
     return a, gain, (worst, best)
+
+
+def add_conditional_red_line(form: Formulation, line: ConditionalLine, on: Expr, name: str) -> None:
+    """When `on` is 1, the package does not touch the line: of its level set and its `when` sets at
+    most len(when) hold, unless every `unless` set holds (then the constraint is slack)."""
+    exempt = form.holds(line.unless) if line.unless else 0
+    conditions = [form.holds(((line.dimension, line.levels),))] + [form.holds((c,)) for c in line.when]
+    form.add(pulp.lpSum(conditions) - exempt <= len(line.when) + 1 - on, name)
 
 
 def add_chamber_test(form: Formulation, chamber: ChamberTest, accepted: Callable[[str], Expr], on: Expr,
@@ -146,8 +184,9 @@ def formulate(model: CompiledStudy, limits: Limits, enforce: Iterable[Requiremen
             form.add(pick[rule.dimension][rule.level] + members <= 1, f"rule_{k}_{rule.dimension}_excludes_{rule.other}")
 
     for s, p in model.profiles.items():
-        form.accept[s], form.gain[s], form.bounds[s] = add_acceptance(form, s, p.coefficients, p.reservation,
-                                                                      p.red_lines, p.threat)
+        form.accept[s], form.gain[s], form.bounds[s] = add_acceptance(
+            form, s, p.coefficients, p.reservation, p.red_lines, threat=p.threat,
+            terms=[(t, t.adjustment) for t in p.terms], lines=p.conditional_red_lines)
 
     for c in dict.fromkeys([*limits.countries, *(c for c, _ in limits.venue)]):
         cap = limits.cap(c)

@@ -219,6 +219,33 @@ class Concern(Model):
         return self
 
 
+class Interaction(Model):
+    """A non-additive term: `adjustment` is added to the stakeholder's value of any package in which
+    every level set of `when` holds (say, a large guest-worker programme with weak protections)."""
+
+    when: list[LevelSet] = Field(min_length=1, description="Level sets that must all hold together.")
+    adjustment: Real = Field(description="Value added (negative: taken away) when they hold together.")
+    adjustment_range: Range | None = None
+    evidence: list[Id] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Interaction:
+        check_range(self.adjustment, self.adjustment_range, "adjustment")
+        return self
+
+
+class ConditionalRedLine(LevelSet):
+    """A red line that holds only when every set of `when` holds and not every set of `unless` does,
+    and that the stakeholder holds with `credence` (the point model holds it; robustness draws it)."""
+
+    when: list[LevelSet] = []
+    unless: list[LevelSet] = []
+    credence: Annotated[float, Strict(), Field(gt=0.0, le=1.0)] = Field(
+        1.0, description="Probability that the stakeholder holds the red line, in (0, 1].")
+    note: str = ""
+
+
 class Stakeholder(Model):
     """criteria/stakeholders/<id>.toml"""
 
@@ -238,6 +265,9 @@ class Stakeholder(Model):
     concerns: dict[Id, Concern] = Field(min_length=1)
     evidence: list[Id] = []
     note: str = ""
+    interactions: list[Interaction] = Field([], description="Non-additive terms on combinations of levels.")
+    conditional_red_lines: list[ConditionalRedLine] = Field(
+        [], description="Red lines that hold only with other levels, or with a credence below one.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Stakeholder:

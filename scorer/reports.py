@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .analysis import ComparedDimension, Explanation, WhatIf
 from .compiled import compiled
+from .interactions import hedged
 from .models import Study
 from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
@@ -102,7 +103,8 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
     return {"proposal": proposal, "scenario": c.scenario, "ratified": c.ratified,
             "countries": {k: _country_json(v) for k, v in c.countries.items()},
             "stakeholders": [{"id": s, "gain": round(x.gain, 6), "margin": round(x.margin, 6), "accepts": x.accepts,
-                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched)}
+                              "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched),
+                              "terms": [t.json() for t in x.terms]}
                              for s, x in c.stances.items()],
             "no_deal": list(c.no_deal)}
 
@@ -133,7 +135,8 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
               ["chamber", "share", "threshold", "margin", "margin range", "floor", "passed", "accepting", "rejecting"],
               chambers, notes=seat_notes),
         Table("stakeholders", "Stakeholders", ["stakeholder", "country", "gain", "margin", "accepts", "pivotal",
-                                               "red lines touched"], people),
+                                               "red lines touched"], people,
+              notes=[f"{s}: {t.words}" for s, x in c.stances.items() for t in x.terms]),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),
     ], coalition_json(proposal, c))
 
@@ -148,12 +151,13 @@ def explain_table(e: Explanation) -> Table:
                                "status_quo_value": round(c.baseline_value, 6),
                                "contribution": round(c.contribution, 6), "evidence": list(c.evidence)}
                               for c in e.contributions],
-            "threat": round(e.threat, 6), "no_deal": list(e.no_deal)}
+            "threat": round(e.threat, 6), "no_deal": list(e.no_deal), "terms": [t.json() for t in e.terms]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
     notes += [f"of which {e.threat:+.3f}: what threats take from its no-deal value"] if e.threat else []
     notes += no_deal_note(e.scenario, e.no_deal)
-    notes += [f"red line touched: {b}" for b in e.touched]
+    notes += [f"red line touched: {b}" for b in hedged(e.touched, e.terms)]
+    notes += [f"term {t.words}" for t in e.terms if t.amount is not None]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
                  rows, data=data, notes=notes)
@@ -201,9 +205,11 @@ def blocker_reasons(study: Study, scenario_explanations: dict[str, Explanation])
     rows = []
     for s, e in scenario_explanations.items():
         if e.touched:
-            why = "red line: " + ", ".join(e.touched)
+            why = "red line: " + ", ".join(hedged(e.touched, e.terms))
         else:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
-            why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
+            why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]
+                            + [t.words for t in e.terms if t.amount is not None and t.amount < 0]) \
+                or "gain below reservation"
         rows.append([e.proposal, s, e.gain, e.reservation, why])
     return rows

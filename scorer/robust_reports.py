@@ -109,8 +109,12 @@ def _flips_text(st: Stability) -> str:
     out = []
     for s in st.stakeholders:
         if s.share > 0 and s.flip is not None:
+            verb = "rejects" if s.accepts else "accepts"
+            if st.judgment.kind == "credence":  # a red line held or not: no point of a range
+                out.append(f"{s.stakeholder} {verb} where the red line is not held (p {s.share:.3f})")
+                continue
             side = "below" if s.interval[0] == s.flip else "above"
-            out.append(f"{s.stakeholder} {'rejects' if s.accepts else 'accepts'} {side} {s.flip:.3f}")
+            out.append(f"{s.stakeholder} {verb} {side} {s.flip:.3f}")
     return "; ".join(out)
 
 

@@ -10,8 +10,8 @@ nothing counts only where no government asks for more than it (a non-positive re
 The programme keeps the optimiser's package, level rules and venue slots (`optimize.formulate`),
 which no judgment moves, and adds per world n a binary z_n (the world counts) and, for each
 present stakeholder some requirement names, an acceptance binary a_sn that can be 1 only when the
-stakeholder's gain in that world (its sampled weights and values) reaches its sampled reservation
-and no red line is touched. z_n = 1 asks every government to accept and, for the venue picked,
+stakeholder's gain in that world (its sampled weights, values and term adjustments) reaches its
+sampled reservation and no red line is touched (a conditional one as drawn in that world). z_n = 1 asks every government to accept and, for the venue picked,
 every named actor to accept and every chamber (and majority-party agenda gate) to reach its
 threshold with the seat shares world n draws. The objective is the number of worlds that count; ties between packages
 are left to the solver. The package is then checked by the vectorised model on the same worlds
@@ -30,6 +30,7 @@ import pulp
 from .checks import rule_violations
 from .compiled import CompiledStudy, Package, compiled
 from .errors import AccordError
+from .interactions import in_world
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .limits import Limits, Objective, resolve_limits, requirements
 from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formulate, maximise
@@ -121,7 +122,8 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
             continue
         i = index[sid]
         red = model.profiles[sid].red_lines
-        accept[sid] = [add_acceptance(form, f"{sid}_{n}", coefficients, res[i, n], red, cost[i, n])[0]
+        accept[sid] = [add_acceptance(form, f"{sid}_{n}", coefficients, res[i, n], red, cost[i, n],
+                                      *in_world(model.profiles[sid], kernel.judgments, draws[:, n]))[0]
                        for n, coefficients in enumerate(_world_coefficients(model, kernel, draws, w, i))]
 
     for n in range(n_worlds):

@@ -1,12 +1,15 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value, reservation and party split at once) and count, per proposal, how often it is ratified, ranks
-first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
-numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
+value, reservation, party split, threat's cost, term adjustment and red-line credence at once) and
+count, per proposal, how often it is ratified, ranks first, and whom it hinges on. The model is the
+one in `scoring` and `ratification`, recast over numpy arrays with the samples as an axis and
+evaluated in chunks, so memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
-range or from a triangular distribution peaking at its point value; saliences are normalised
-per stakeholder after drawing and then scaled by the multipliers, as the model does. The draws come from one seeded stream read in
-order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
+range or from a triangular distribution peaking at its point value; saliences are normalised per
+stakeholder after drawing and then scaled by the multipliers, as the model does. A credence is
+drawn as a coin: the red line is held (1) with that probability, whatever the distribution. The
+draws come from one seeded stream read in order, so a seed gives the same worlds whatever the
+chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
 would list it among those blocking.
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import interactions
 from .errors import AccordError
 from .compiled import ACCEPT_TOLERANCE, RANK_TIE, SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED, DISTRIBUTIONS, DOMAIN, Judgment
@@ -92,6 +96,12 @@ class Kernel:
     point: np.ndarray  # (K,)
     threat: np.ndarray | None = None  # (S,) what threats take from each no-deal value, at the point (`reversion`)
     threat_draws: tuple[tuple[int, np.ndarray], ...] = ()  # ranged threats: column, stakeholders it hurts
+    # Non-additive terms (`interactions`): their point value in each package (the no-deal package
+    # last), the drawn adjustments (column, stakeholder, (P + 1,) where the term holds, point) and
+    # the drawn credences (column, stakeholder, (P,) where the red line is touched).
+    terms: np.ndarray | None = None  # (S, P + 1)
+    term_draws: tuple[tuple[int, int, np.ndarray, float], ...] = ()
+    credence_draws: tuple[tuple[int, int, np.ndarray], ...] = ()
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
@@ -202,12 +212,12 @@ def compile_kernel(study: Study, scenario: Scenario,
         for d, values in prof.values.items():
             salience[i, dindex[d]] = prof.salience[d]
             levels[i, :, dindex[d]] = [values[pkg[d]] for pkg in packages]
-        touched[i] = [bool(prof.touched(pkg)) for pkg in packages[:-1]]
+        touched[i] = [bool(prof.touched(pkg, hedged=False)) for pkg in packages[:-1]]
         for d, m in model.shifts(s, ranged_shifts).items():
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res, seats, threat_draws = [], [], [], [], []
+    sal, mult, res, seats, threat_draws, adjust, believe = [], [], [], [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -224,6 +234,12 @@ def compile_kernel(study: Study, scenario: Scenario,
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
         elif j.kind == "seats":
             seats.append((k, j))
+        elif j.kind == "adjustment":
+            term = model.profiles[j.stakeholders[0]].terms[j.term]
+            adjust.append((k, i, np.array([float(term.holds(pkg)) for pkg in packages]), j.point))
+        elif j.kind == "credence":
+            line = next(r for r in model.profiles[j.stakeholders[0]].conditional_red_lines if r.id == j.id)
+            believe.append((k, i, np.array([line.touches(pkg) for pkg in packages[:-1]], dtype=bool)))
         else:
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
@@ -238,9 +254,13 @@ def compile_kernel(study: Study, scenario: Scenario,
     threat = np.zeros(S)
     for s, prof in model.profiles.items():
         threat[index[s]] = prof.threat
+    terms = None  # additive studies add nothing
+    if any(p.terms for p in model.profiles.values()):
+        terms = np.array([[interactions.value(model.profiles[s].terms, pkg) if s in model.profiles else 0.0
+                           for pkg in packages] for s in sids]).reshape(S, P1)
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point, threat, tuple(threat_draws))
+                  low, high, point, threat, tuple(threat_draws), terms, tuple(adjust), tuple(believe))
 
 
 def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) -> ChamberTest:
@@ -262,13 +282,18 @@ def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "
     u = np.ascontiguousarray(rng.random((n, len(kernel.judgments))).T)
     low, high, mode = kernel.low[:, None], kernel.high[:, None], kernel.point[:, None]
     width = high - low
+    coins = [k for k, _, _ in kernel.credence_draws]  # a credence: held (1) with its probability
+    held = (u[coins] < mode[coins]).astype(float)
     if distribution == "uniform":
         u *= width
         u += low
-        return u
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1.0 - u) * width * (high - mode))
-    return np.where(u < (mode - low) / width, left, right)
+        out = u
+    else:
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1.0 - u) * width * (high - mode))
+        out = np.where(u < (mode - low) / width, left, right)
+    out[coins] = held
+    return out
 
 
 # --- the model over arrays ------------------------------------------------------------------
@@ -326,6 +351,10 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
     values = np.matmul(kernel.levels, w)
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
+    if kernel.terms is not None:
+        values += kernel.terms[:, :, None]
+    for k, s, where, point in kernel.term_draws:
+        values[s] += where[:, None] * (draws[k] - point)[None, :]
     return values
 
 
@@ -340,6 +369,8 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
     accepts &= ~kernel.touched[:, :, None]
+    for k, s, where in kernel.credence_draws:
+        accepts[s] &= ~(where[:, None] & (draws[k] > 0.5)[None, :])
     accepts &= kernel.present[:, None, None]
     accepts = np.ascontiguousarray(accepts.transpose(1, 0, 2))  # (P, S, n)
 

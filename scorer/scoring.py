@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
 from .reversion import proposal_package
 from .errors import AccordError
+from .interactions import Part, parts
 from .models import Scenario, Study
 
 __all__ = ["Package", "Profile", "Stance", "profiles", "resolve_proposal", "resolve_scenario", "stance", "stances",
@@ -33,6 +34,7 @@ class Stance:
     gain: float
     margin: float  # gain minus reservation: how far from flipping (negative: rejects on gain)
     touched: tuple[str, ...]  # the red lines the package touches, as 'dimension.level'
+    terms: tuple[Part, ...] = ()  # each non-additive term's part in the gain, each conditional red line touched
 
     @property
     def accepts(self) -> bool:
@@ -47,7 +49,8 @@ def stance(profile: Profile, package: Package) -> Stance:
     """The stakeholder's verdict on the package (its gain is against the compiled status quo)."""
     value = profile.value(package)
     gain = profile.gain(package)
-    return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)))
+    return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)),
+                  parts(profile, package) if profile.terms or profile.conditional_red_lines else ())
 
 
 def stances(study: Study, scenario: Scenario, package: Package) -> dict[str, Stance]:

@@ -11,7 +11,10 @@ dimensions and D_d the value change on d; the denominator is positive, so
 gain >= r  <=>  (A - r B) + a_d (m_d D_d - r) >= 0. A multiplier scales only the stake it names,
 so the gain is linear in it; a value, a reservation or a threat's cost (which lowers the no-deal
 value, `reversion`) enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
-and ratification (monotone in who accepts) changes only at those flip points.
+and ratification (monotone in who accepts) changes only at those flip points. A term's adjustment
+enters the gain linearly too (and moves the reservation the weights face: gain >= r becomes
+weighted gain >= r - terms). A red line's credence is no number the point model weighs: it holds
+the red line, and the share of a verdict that differs is the probability it is not held.
 
 A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
 chamber's accepting share is linear in the ranged bloc's share of its party, so ratification
@@ -26,11 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
-from .judgments import DOMAIN, Judgment
+from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified, tally, verdict
-from .scoring import resolve_proposal
+from .scoring import resolve_proposal, stances
 from .seat_ranges import Split, chamber_at
 
 
@@ -43,14 +46,19 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     profile = model.profiles[stakeholder]
     base = model.status_quo
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    # A threat's cost raises every gain by the same amount: against the levels, the stakeholder's
-    # reservation is `r` less it.
-    r = profile.reservation - profile.threat
+    # A threat's cost and the terms' part raise the gain by an amount the weights do not touch:
+    # against the weighted levels, the stakeholder's reservation is `r`.
+    terms = sum(t.part(package) for t in profile.terms)
+    r = profile.reservation - profile.threat - terms
     gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
     if judgment.kind == "reservation":
-        return gain + profile.threat, -1.0
+        return gain + profile.threat + terms, -1.0
     if judgment.kind == "threat":
         return gain - r - judgment.point, 1.0
+    if judgment.kind == "adjustment":
+        term = profile.terms[judgment.term]
+        slope = float(term.holds(package) - term.at_status_quo)
+        return gain - r - slope * judgment.point, slope
     d = judgment.dimension
     if judgment.kind == "value":
         sign = (package[d] == judgment.level) - (base[d] == judgment.level)
@@ -160,12 +168,30 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
 
 
+def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> Stability:
+    """A red line held with a credence: the point model holds it at any credence above 0, so a
+    verdict can change only where it is not held (0). The share of a verdict that differs is the
+    probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
+    s = judgment.stakeholders[0]
+    stance = at.coalition.stances[s]
+    without = stances(*apply_world(study, scenario, {judgment: 0.0}), at.package)[s]
+    accepts = {x: y.accepts for x, y in at.coalition.stances.items()}
+    moves = without.accepts != stance.accepts
+    p_not = 1.0 - judgment.point
+    row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
+                               0.0 if moves else None, p_not if moves else 0.0)
+    flips = (0.0,) if at.ratified(study, scenario, {**accepts, s: without.accepts}) != at.coalition.ratified else ()
+    return Stability(judgment, (row,), (0.0, 1.0), flips, p_not if flips else 0.0)
+
+
 def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment,
               at: _Point | None = None) -> Stability:
     """The judgment's flip points, stability intervals and flipped shares for one proposal."""
     at = at or _point(study, scenario, proposal_id)
     if judgment.kind == "seats":
         return _seat_stability(at, judgment)
+    if judgment.kind == "credence":
+        return _credence(study, scenario, judgment, at)
     package, point = at.package, at.coalition
     accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]

@@ -190,7 +190,10 @@ def pareto(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def best_vectorised(study: Study, scenario: Scenario, name: str = "maximin",
                     countries: Sequence[str] = ("us", "mx"), inner_size: int = 1 << 18) -> tuple[float, Package] | None:
     """The best ratified package under `name` (maximin, welfare or support) by enumerating every
-    package in numpy blocks: the last dimensions vectorised, the first looped over."""
+    package in numpy blocks: the last dimensions vectorised, the first looped over. Additive
+    studies only: it states no non-additive term or conditional red line."""
+    if any(sh.interactions or sh.conditional_red_lines for sh in study.stakeholders.values()):
+        raise ValueError("best_vectorised enumerates additive studies only (no interactions, conditional red lines)")
     dims = list(study.dimensions.values())
     prof = profiles(study, scenario)
     ids = list(prof)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from scorer.models import (Chamber, Concern, Country, Dimension, Institutions, Level, LevelSet, Manifest, NoDealLevel,
-                     Pillar, Proposal, Scenario, SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Threat,
-                     Venue, VenueRule)
+from scorer.models import (Chamber, Concern, ConditionalRedLine, Country, Dimension, Institutions, Interaction, Level,
+                           LevelSet, Manifest, NoDealLevel, Pillar, Proposal, Scenario, SalienceShift, SeatShares,
+                           SeatSplit, Stakeholder, Study, Threat, Venue, VenueRule)
 from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
@@ -90,7 +90,7 @@ def _splits(seats: dict[str, float], parties: list[list[str]], spread: float = 0
 
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
                     rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None,
-                    seat_ranges: bool = False, no_deal: bool = False) -> Study:
+                    seat_ranges: bool = False, no_deal: bool = False, interactions: bool = False) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
@@ -102,7 +102,9 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
     blocs form ranged party splits (the majority party, and the other blocs; in `shifted`, its own).
     With `no_deal`, each scenario has a level in place off the first level (one needing a venue
     where there is one) and `shifted` has two threats, a ranged cost and a level (drawn from their
-    own stream: the rest is unchanged)."""
+    own stream: the rest is unchanged). With `interactions`, about half the stakeholders get a
+    non-additive term and a third a conditional red line (`_with_terms`), drawn from a stream of
+    their own so the rest of the study is the same as without."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
@@ -144,6 +146,8 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
             id=sid, name=f"Group {k}", country=rng.choice(list(_COUNTRIES)), kind="interest_group",
             influence=round(rng.uniform(0.1, 1.0), 3), reservation=round(rng.uniform(-0.05, 0.1), 3),
             concerns=_concerns(rng, dim_list, *spread))
+    if interactions:
+        stakeholders = _with_terms(random.Random(seed + 104_729), dim_list, stakeholders)
     groups = [s for s in stakeholders if s.startswith("group")]
     us_blocs = [s for s in stakeholders if s.startswith("us_bloc")]
     scenarios = {
@@ -206,6 +210,37 @@ def _with_no_deal(rng: random.Random, scenarios: dict[str, Scenario], dims: list
                       level=rng.choice(other.level_ids[1:]))]
     shifted = scenarios["shifted"].model_copy(update={"no_deal": kept, "threats": threats})
     return {"base": base, "shifted": shifted}
+
+
+def _random_set(rng: random.Random, dim: Dimension) -> LevelSet:
+    if rng.random() < 0.5:
+        return LevelSet(dimension=dim.id, at_least=rng.choice(dim.level_ids[1:]))
+    return LevelSet(dimension=dim.id, levels=rng.sample(dim.level_ids, rng.randint(1, len(dim.level_ids) - 1)))
+
+
+def _with_terms(rng: random.Random, dims: list[Dimension], stakeholders: dict[str, Stakeholder]
+                ) -> dict[str, Stakeholder]:
+    """Random terms on two or three dimensions (some holding at the status quo, some ranged) and
+    conditional red lines with `when` or `unless` and a credence, over the given stakeholders."""
+    out = {}
+    for sid, sh in stakeholders.items():
+        terms, lines = [], []
+        if len(dims) >= 2 and rng.random() < 0.5:
+            sets = [_random_set(rng, d) if rng.random() < 0.8 else LevelSet(dimension=d.id, levels=[d.level_ids[0]])
+                    for d in rng.sample(dims, min(len(dims), rng.randint(2, 3)))]
+            x = round(rng.uniform(-0.3, 0.3), 3)
+            ranged = [round(x - 0.1, 3), round(x + 0.1, 3)] if rng.random() < 0.5 else None
+            terms.append(Interaction(when=sets, adjustment=x, adjustment_range=ranged))
+        if len(dims) >= 2 and rng.random() < 0.35:
+            line, other = rng.sample(dims, 2)
+            cond = [_random_set(rng, other)]
+            red = _random_set(rng, line)
+            form = "when" if rng.random() < 0.5 else "unless"
+            credence = 1.0 if rng.random() < 0.5 else round(rng.uniform(0.3, 0.9), 2)
+            lines.append(ConditionalRedLine(**red.model_dump(), **{form: cond}, credence=credence))
+        changed = {"interactions": terms, "conditional_red_lines": lines}
+        out[sid] = sh.model_copy(update=changed) if terms or lines else sh
+    return out
 
 
 def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package:

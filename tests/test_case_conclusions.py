@@ -143,6 +143,13 @@ def test_mexico_offers_security_concessions_only_inside_a_comprehensive_deal():
     assert gain("transit_filter_2024", "pre911_2001", "mx_president") < 0
     assert not coalition("transit_filter_2024", "pre911_2001").stances["mx_president"].accepts
     assert coalition("three_pillar", "pre911_2001").stances["mx_president"].accepts
+    # Non-additive terms (rosenblum_2007:696, evidence terms_security_inside_comprehensive_deal): US
+    # agents on Mexican soil are refused outside a comprehensive deal and accepted inside one.
+    # Before the terms the model had no such condition; the three-pillar verdict is unchanged.
+    outside = whatif(STUDY, STUDY.scenarios["pre911_2001"], "spp_only", {"us_presence": "us_agents"}).after
+    for actor in ("mx_president", "mx_sre"):
+        assert not outside.stances[actor].accepts and outside.stances[actor].touched, actor
+        assert not coalition("three_pillar", "pre911_2001").stances[actor].touched, actor
 
 
 def test_central_americans_gain_from_parity_with_mexico():
@@ -178,12 +185,18 @@ def test_worker_protections_carry_labour_and_liberal_support():
     """rosenblum_2007:710 a "temporary-worker program must also include significant new" rights
     protections to keep liberal and labour allies. Cutting the three-pillar deal's protections to
     the minimum costs labour the largest share of its gain of any US actor.
-    Disagreement: the sources imply labour would then oppose; the model keeps its gain positive
-    because the deal also carries legalisation, which labour values highly."""
+    Labour and the rights groups then oppose: their conditional red line (a large programme with
+    today's weak protections; evidence terms_twp_needs_protections) is touched, though their gain
+    stays positive because the deal also carries legalisation."""
     w = whatif(STUDY, STUDY.scenarios["cir_2006"], "three_pillar", {"worker_protections": "minimal"})
     loss = {s: w.before.stances[s].gain - w.after.stances[s].gain for s in w.before.stances if s.startswith("us_")}
     assert max(loss, key=loss.get) == "us_labour"
     assert w.after.stances["us_labour"].gain < 0.6 * w.before.stances["us_labour"].gain
+    # Moved by the non-additive terms: labour and the rights groups accepted the cut deal before
+    # (the documented disagreement); now they reject it (accepts True -> False), as the source says.
+    for actor in ("us_labour", "us_rights_groups"):
+        assert w.before.stances[actor].accepts and not w.after.stances[actor].accepts, actor
+        assert w.after.stances[actor].gain > 0 and w.after.stances[actor].touched, actor
 
 
 def test_after_911_the_white_house_loses_interest_but_a_coalition_still_exists():
@@ -236,3 +249,24 @@ def test_after_911_security_agencies_value_executive_security_cooperation_more()
     gain more from SPP-style cooperation after 9/11 (0.43 -> 0.59); with renormalised weights the
     model said less (0.43 -> 0.37)."""
     assert gain("spp_only", "post911_2002", "us_dhs") > gain("spp_only", "pre911_2001", "us_dhs") + 0.1
+
+
+def test_mexico_would_likely_insist_on_legalisation_in_a_binding_accord():
+    """rosenblum_2007:807 "Mexico would likely insist" that a bilateral deal give undocumented
+    Mexicans a realistic path to legal status (evidence terms_mexico_insists_on_legality). Read as a
+    red line of Mexico's president on a binding accord without earned legalisation, held with a
+    credence of 0.75 (Kent's reading of 'likely'). The point model holds it, so the NAFTA-visa
+    accord, which carries no legalisation, is no longer ratified in 2001 (ratified True -> False,
+    moved by the non-additive terms). Measured from the consultation already in place (the no-deal
+    point, mechanism 2) the PRI blocks the same accord on its own, so the 0.25 chance that the red
+    line is not held no longer rescues it: sensitivity reports the credence, with no share of the
+    verdict moving. Fox's own common-market proposal is exempt: free movement makes the work of
+    Mexicans in the US lawful."""
+    c = coalition("nafta_visa", "pre911_2001")
+    assert not c.ratified and {"mx_president", "mx_pri"} <= set(c.countries["mx"].blocking)
+    (line,) = c.stances["mx_president"].touched
+    assert line.startswith("regularisation.none|temporary_status (when bilateral_framework=binding_accord")
+    credence = next(s for s in sensitivity(STUDY, STUDY.scenarios["pre911_2001"], "nafta_visa").stabilities
+                    if s.judgment.kind == "credence")
+    assert credence.judgment.point == 0.75 and credence.ratification_share == 0.0
+    assert not coalition("fox_common_market_2000", "pre911_2001").stances["mx_president"].touched

@@ -28,7 +28,7 @@ import pulp
 import pytest
 
 from cli.app import app
-from cli.main import main
+from cli.main import main, register
 from conftest import MINI
 from scorer import shipped_case
 
@@ -66,6 +66,10 @@ SOLVING = {
 # Commands that print no document in a format of choice, run once each.
 OTHERS = {"init": ("init", "new_study"), "schema": ("schema",),
           "diff": ("diff", str(MINI), str(MINI.parent / "ranged"))}  # two studies: no --study
+# On the study with non-additive terms and conditional red lines, so their keys are filled.
+TERMS = MINI.parent / "terms"
+TERMS_CALLS = {"coalition": ("coalition", "no_joint", "--study", str(TERMS), "--format", "json"),
+               "explain": ("explain", "grand_bargain", "house_moderates", "--study", str(TERMS), "--format", "json")}
 INFEASIBLE = ("optimize", "--fix", "legalisation=earned", "--fix", "guest_workers=large")
 
 
@@ -263,6 +267,7 @@ def test_each_format_check_rejects_the_banner_highs_once_printed(call, results):
 
 
 def test_every_command_is_run_by_these_tests():
+    register([])  # every command module, whatever ran before
     commands = {c.name or c.callback.__name__ for c in app.registered_commands}
     covered = {args[0] for args in (*DOCUMENTS.values(), *SOLVING.values(), *OTHERS.values())}
     assert commands == covered, f"add to DOCUMENTS, SOLVING or OTHERS: {sorted(commands - covered)}"
@@ -484,9 +489,9 @@ NO_DEAL_CALLS = tuple(Call((*args, "-s", "cir_2006", "--study", str(shipped_case
                       for args in (("coalition", "spp_only"), ("explain", "spp_only", "mx_president")))
 CONTRACT_CALLS = {
     "rank": [document_call("rank", "json")],
-    "coalition": [document_call("coalition", "json"), NO_DEAL_CALLS[0]],
+    "coalition": [document_call("coalition", "json"), NO_DEAL_CALLS[0], Call(TERMS_CALLS["coalition"])],
     "matrix": [document_call("matrix", "json")],
-    "explain": [document_call("explain", "json"), NO_DEAL_CALLS[1]],
+    "explain": [document_call("explain", "json"), NO_DEAL_CALLS[1], Call(TERMS_CALLS["explain"])],
     "whatif": [document_call("whatif", "json")],
     "compare": [document_call("compare", "json")],
     "optimize": [document_call("optimize", "json", "highs"),
