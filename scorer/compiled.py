@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from .agenda import Gate, NotTabled, gates, not_tabled
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 
@@ -129,6 +130,7 @@ class CompiledStudy:
     tests: dict[str, dict[Venue, VenueTest]]  # ratifying country -> venue -> its test
     rules: tuple[LevelRule, ...]
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
+    agenda: tuple[Gate, ...] = ()  # the scenario's agenda setters (`agenda.gates`)
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -150,6 +152,12 @@ class CompiledStudy:
         """The named actors the country's venue requires (the executive's when no venue is needed):
         the country's ratifying coalition."""
         return self.tests[country][self.venue_needed(package, country) or Venue.executive].actors
+
+    def not_tabled(self, package: Package, countries: tuple[str, ...] | list[str],
+                   capacity: dict[int, float] | None = None) -> tuple[NotTabled, ...]:
+        """Why the package ratified by `countries` is not tabled (empty: it is), see `agenda`."""
+        return not_tabled(self.agenda, package, self.status_quo, countries,
+                          lambda c: self.venue_needed(package, c), capacity)
 
     def shifts(self, stakeholder: str, skip: frozenset[int] = frozenset()) -> dict[str, float]:
         """Per dimension, the product of the scenario's multipliers on this stakeholder's salience,
@@ -234,7 +242,8 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     authority = {d: {lv.id: dict(lv.authority) for lv in dim.levels} for d, dim in study.dimensions.items()}
     seats = _seats(study, scenario)
     return CompiledStudy(study, scenario, levels, base, _profiles(study, scenario, base), frozenset(scenario.absent),
-                         authority, seats, _tests(study, scenario, seats), _rules(study))
+                         authority, seats, _tests(study, scenario, seats), _rules(study),
+                         agenda=gates(study, scenario))
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

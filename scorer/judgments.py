@@ -1,5 +1,5 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations) with their plausible ranges, and the study as it
+multipliers, explicit values, reservations, agenda capacities) with their plausible ranges, and the study as it
 would stand with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`;
 free of numpy, so commands that only list or probe judgments start fast."""
 
@@ -14,11 +14,12 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation")
-# Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "capacity"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "capacity")
+# Where each kind of judgment can lie: saliences, multipliers and agenda capacities are
+# non-negative, values in [0, 1].
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf)}
+          "reservation": (-math.inf, math.inf), "capacity": (0.0, math.inf)}
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Judgment:
     stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
     dimension: str | None = None
     level: str | None = None
-    shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
+    shift: int | None = None  # multiplier, a scenario's reservation or capacity: index in the scenario's list
     evidence: tuple[str, ...] = ()
 
     @property
@@ -80,6 +81,12 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
         out.append(Judgment(f"multiplier:{name}", "multiplier", shift.multiplier,
                             *_bounds(shift.multiplier, shift.multiplier_range), who, shift.dimension, shift=i,
                             evidence=tuple(shift.evidence)))
+    setters = [a.stakeholder for a in scenario.agenda]
+    for i, setter in enumerate(scenario.agenda):  # moves no one's gain: whether a package is tabled
+        name = setter.stakeholder if setters.count(setter.stakeholder) == 1 else f"{setter.stakeholder}[{i}]"
+        out.append(Judgment(f"capacity:{name}", "capacity", float(setter.capacity),
+                            *_bounds(float(setter.capacity), setter.capacity_range), (), shift=i,
+                            evidence=tuple(setter.evidence)))
     return [j for j in out if j.ranged] if ranged_only else out
 
 
@@ -87,10 +94,12 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     """The study and scenario with some judgments set to other values (a sampled world, or a
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
-    salience, margins = list(scenario.salience), list(scenario.reservation)
+    salience, margins, agenda = list(scenario.salience), list(scenario.reservation), list(scenario.agenda)
     for j, x in settings.items():
         x = float(x)
-        if j.kind == "multiplier":
+        if j.kind == "capacity":
+            agenda[j.shift] = agenda[j.shift].model_copy(update={"capacity": x})
+        elif j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
         elif j.kind == "reservation" and j.shift is not None:
             margins[j.shift] = margins[j.shift].model_copy(update={"reservation": x})
@@ -105,7 +114,7 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             else:
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins})
+    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "agenda": agenda})
     new_study = study.model_copy(update={"stakeholders": stakeholders,
                                          "scenarios": {**study.scenarios, scenario.id: new_scenario}})
     return new_study, new_scenario

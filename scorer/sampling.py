@@ -76,6 +76,13 @@ class Kernel:
     low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
     high: np.ndarray  # (K,)
     point: np.ndarray  # (K,)
+    # Agenda setters (G of them): the capacity each package needs of each (0: it gates no dimension
+    # the package moves, or does not gate the package), their point capacities, the drawn ones
+    # (columns, setter indices) and each setter's stakeholder index.
+    need: np.ndarray  # (P, G)
+    capacity: np.ndarray  # (G,)
+    capacity_draws: tuple[np.ndarray, np.ndarray]
+    setters: np.ndarray  # (G,)
 
 
 def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int]) -> Tests:
@@ -161,7 +168,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res = [], [], []
+    sal, mult, res, cap = [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -174,6 +181,8 @@ def compile_kernel(study: Study, scenario: Scenario,
         elif j.kind == "value":
             at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
+        elif j.kind == "capacity":
+            cap.append((k, j.shift))
         else:
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
@@ -185,9 +194,12 @@ def compile_kernel(study: Study, scenario: Scenario,
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
+    need = np.array([[g.need(pkg, model.status_quo) if g.applies(c, model.venue_needed(pkg, g.country)) else 0
+                      for g in model.agenda] for pkg, c in where], dtype=float).reshape(len(where), len(model.agenda))
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point)
+                  low, high, point, need, np.array([g.capacity for g in model.agenda]), columns(cap, 2),
+                  np.array([index[g.setter] for g in model.agenda], dtype=np.intp))
 
 
 # --- drawing worlds -------------------------------------------------------------------------
@@ -258,6 +270,20 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
     return values
 
 
+def capacities(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(G, n) each agenda setter's capacity."""
+    out = np.empty((len(kernel.capacity), draws.shape[1]))
+    out[:] = kernel.capacity[:, None]
+    cols, gates = kernel.capacity_draws
+    out[gates] = draws[cols]
+    return out
+
+
+def kept_off(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(P, G, n) bool: the setter keeps the package off the agenda (it needs more capacity)."""
+    return kernel.need[:, :, None] > capacities(kernel, draws)[None, :, :]
+
+
 def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
     is pivotal and who blocks."""
@@ -274,13 +300,17 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     yes = accepts.astype(float)
     tally = np.matmul(t.weights, yes)  # (P, M, n)
     passed = tally >= t.threshold[:, :, None]
-    ratified = passed.all(axis=1)
+    off = kept_off(kernel, draws)
+    tabled = ~off.any(axis=1)  # (P, n)
+    ratified = passed.all(axis=1) & tabled
     fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
     countries = [fails[p, :len(names)] == 0 for p, names in enumerate(t.countries)]
     worlds = Worlds(gains, values[:, :P], accepts, ratified, countries)
     if roles:
-        worlds.pivotal = _pivotal(kernel, tally, yes, ratified)
+        worlds.pivotal = _pivotal(kernel, tally, yes, ratified) & tabled[:, None, :]
         worlds.blocking = _blocking(kernel, passed, accepts)
+        for g, s in enumerate(kernel.setters):  # a setter who keeps the package off blocks it
+            worlds.blocking[:, s] |= off[:, g]
     return worlds
 
 

@@ -8,7 +8,10 @@ salience a_d (or a multiplier on it), gain = (A + a_d m_d D_d) / (B + a_d m_d) w
 weighted gains and the raw weights of the other dimensions and D_d the value change on d; the
 denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. A value or a
 reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
-and ratification (monotone in who accepts) changes only at those flip points.
+and ratification (monotone in who accepts) changes only at those flip points. An agenda setter's
+capacity moves no one's gain: the package is tabled exactly when the capacity reaches the rank the
+package needs of that setter (`agenda.Gate.need`), so ratification flips there at most, if the
+countries ratify and no other setter keeps it off.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
@@ -184,6 +187,8 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
 
     cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
+    if judgment.kind == "capacity":
+        outcome, cuts = _capacity_outcome(at, judgment)
     pieces = _segments(cuts, dom_lo, dom_hi)
     verdicts = [outcome(_probe(a, b)) for a, b in pieces]
     flips = tuple(b for (_, b), v, w in zip(pieces, verdicts, verdicts[1:]) if v != w)
@@ -194,6 +199,19 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     if hi > lo:
         share = sum(b - a for a, b in _segments(cuts, lo, hi) if outcome(_probe(a, b)) != point.ratified) / (hi - lo)
     return Stability(judgment, tuple(rows), (lower, upper), flips, share)
+
+
+def _capacity_outcome(at: _Point, judgment: Judgment):
+    """Ratification as a function of one setter's capacity, and the capacity where it flips."""
+    model, package = at.model, at.package
+    gate = model.agenda[judgment.shift]
+    rest = {g.index: g.capacity for g in model.agenda}
+    countries_ok = all(v.ratified for v in at.coalition.countries.values())
+    others_ok = not model.not_tabled(package, at.countries, {**rest, gate.index: math.inf})
+    need = gate.need(package, model.status_quo) if gate.applies(at.countries, model.venue_needed(package, gate.country)) else 0
+    if not (countries_ok and others_ok) or need == 0:
+        return (lambda x: at.coalition.ratified), []
+    return (lambda x: x >= need), [float(need)]
 
 
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:
