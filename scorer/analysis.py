@@ -39,6 +39,7 @@ class Explanation(Tabular):
     gain: float
     reservation: float
     touched: tuple[str, ...]  # red lines touched
+    not_tabled: tuple[str, ...] = ()  # where the stakeholder, as agenda setter, keeps the proposal off
 
     @property
     def accepts(self) -> bool:
@@ -64,8 +65,9 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
     gain = sum(c.contribution for c in rows)
+    off = model.not_tabled(package, study.proposals[proposal_id].countries) if proposal_id in study.proposals else ()
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)))
+                       tuple(profile.touched(package)), tuple(str(n) for n in off if n.setter == stakeholder_id))
 
 
 @dataclass(frozen=True)

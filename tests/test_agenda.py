@@ -5,6 +5,8 @@ and bad input."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 import oracle
 from conftest import MINI
-from scorer import load_study
+from scorer import load_study, shipped_case
 from scorer.checks import check_study
 from scorer.compiled import compiled
 from scorer.judgments import apply_world
@@ -209,3 +211,16 @@ def test_bad_setter_fields_are_refused_by_the_model(fields, expected):
     base = {"stakeholder": "us_president", "country": "us", "venues": ["bilateral"], "items": ["migration"]}
     with pytest.raises(ValueError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         AgendaSetter.model_validate({**base, **fields})
+
+
+def test_coalition_says_who_kept_the_package_off(run):
+    """What a user reads: the coalition's JSON and text name the setter, the item, its rank and the
+    capacity, with the evidence."""
+    code, out, _ = run("coalition", "bush_fox_2001", "--study", str(shipped_case()), "--scenario", "post911_2002",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["ratified"] is False and data["tabled"] is False
+    (why,) = data["not_tabled"]
+    assert why["reason"].startswith("not tabled: migration ranks 4th on us_president's agenda, capacity 2 — evidence agd_")
+    code, out, _ = run("coalition", "bush_fox_2001", "--study", str(shipped_case()), "--scenario", "post911_2002")
+    assert "NOT TABLED" in out and "migration ranks 4th on us_president's agenda" in out

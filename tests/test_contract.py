@@ -30,6 +30,7 @@ import pytest
 from cli.app import app
 from cli.main import main
 from conftest import MINI
+from scorer import shipped_case
 
 ACCORD = Path(sys.executable).with_name("accord")  # the console script of the venv running the tests
 README = Path(__file__).parents[1] / "README.md"
@@ -478,11 +479,13 @@ def readme_contracts() -> dict[str, Shape]:
     return contracts
 
 
+# The shipped case after 9/11, where an agenda setter keeps packages off (`not_tabled` filled).
+AGENDA = ("--study", str(shipped_case()), "--scenario", "post911_2002", "--format", "json")
 CONTRACT_CALLS = {
-    "rank": [document_call("rank", "json")],
-    "coalition": [document_call("coalition", "json")],
+    "rank": [document_call("rank", "json"), Call(("rank",) + AGENDA)],
+    "coalition": [document_call("coalition", "json"), Call(("coalition", "bush_fox_2001") + AGENDA)],
     "matrix": [document_call("matrix", "json")],
-    "explain": [document_call("explain", "json")],
+    "explain": [document_call("explain", "json"), Call(("explain", "bush_fox_2001", "us_president") + AGENDA)],
     "whatif": [document_call("whatif", "json")],
     "compare": [document_call("compare", "json")],
     "optimize": [document_call("optimize", "json", "highs"),
