@@ -1,5 +1,5 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value and reservation at once) and count, per proposal, how often it is ratified, ranks
+value, reservation and agenda capacity at once) and count, per proposal, how often it is ratified, ranks
 first, and whom it hinges on. The model is the one in `scoring` and `ratification`, recast over
 numpy arrays with the samples as an axis and evaluated in chunks, so memory stays bounded.
 
@@ -8,7 +8,9 @@ range or from a triangular distribution peaking at its point value; saliences ar
 per stakeholder after drawing, as the model does. The draws come from one seeded stream read in
 order, so a seed gives the same worlds whatever the chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
-would list it among those blocking.
+would list it among those blocking. A package an agenda setter keeps off in a world (its drawn
+capacity short of the rank the package needs, `agenda`) is not ratified there, has no pivotal
+stakeholder, and the setter blocks it.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 

@@ -224,3 +224,10 @@ def test_coalition_says_who_kept_the_package_off(run):
     assert why["reason"].startswith("not tabled: migration ranks 4th on us_president's agenda, capacity 2 — evidence agd_")
     code, out, _ = run("coalition", "bush_fox_2001", "--study", str(shipped_case()), "--scenario", "post911_2002")
     assert "NOT TABLED" in out and "migration ranks 4th on us_president's agenda" in out
+
+
+def test_a_setting_that_needs_an_item_off_the_agenda_is_named_with_the_setter(run):
+    code, out, _ = run("optimize", "--study", str(shipped_case()), "-s", "post911_2002", "--fix",
+                       "temp_workers=expanded", "--solver", "highs")
+    assert code == 1
+    assert "us_president keeps migration off the agenda of a bilateral package (ranked 4th, capacity 2)" in " ".join(out.split())
