@@ -29,6 +29,8 @@ from cli.parsing import parse_objective
 from synthetic import synthetic_study
 from test_optimize import OBJECTIVES, SOLVERS, assert_optimal, assert_unlock_is_minimal, enumerated_frontier, flat
 from scorer.concessions import unlock
+from scorer.robust_search import robust_optimize
+from test_robust_optimize import _deals
 
 COUNTRIES = ("us", "mx")
 
@@ -231,3 +233,16 @@ def test_a_setting_that_needs_an_item_off_the_agenda_is_named_with_the_setter(ru
                        "temp_workers=expanded", "--solver", "highs")
     assert code == 1
     assert "us_president keeps migration off the agenda of a bilateral package (ranked 4th, capacity 2)" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("venues", [("bilateral",), ("statute",)])
+def test_the_robust_programme_holds_each_worlds_agenda_as_enumeration_does(solver, venues):
+    """Each world's drawn capacity holds the off-agenda dimensions in the sample-average programme:
+    its package is a deal in as many worlds as the best package found by enumeration, world by world."""
+    study = with_agenda(venues=venues)
+    sc = study.scenarios["alarm"]
+    result = robust_optimize(study, sc, 40, solver=solver, fresh_worlds=200)
+    deals = _deals(study, sc, Limits(), 40)
+    assert result.status == "optimal"
+    assert result.robust.in_sample == max(deals.values()) == deals[tuple(result.robust.package.values())]
