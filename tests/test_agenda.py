@@ -116,7 +116,6 @@ def test_optimum_equals_enumeration_on_generated_studies_with_agendas(case, obje
     assert check_study(study, set()) == []
     judged = oracle.judge_all(study, sc)
     for j in judged:  # the compiled reading and the oracle's own agree on every package
-        assert compiled(study, sc).not_tabled(j.package, COUNTRIES) == () if j.tabled else True
         assert (not compiled(study, sc).not_tabled(j.package, COUNTRIES)) == j.tabled
     result = optimize(study, sc, parse_objective(objective), Limits(), solver=solver)
     assert_optimal(study, sc, result, objective, oracle.feasible(judged))
@@ -246,3 +245,11 @@ def test_the_robust_programme_holds_each_worlds_agenda_as_enumeration_does(solve
     deals = _deals(study, sc, Limits(), 40)
     assert result.status == "optimal"
     assert result.robust.in_sample == max(deals.values()) == deals[tuple(result.robust.package.values())]
+
+
+def test_whatif_sets_a_capacity_and_the_package_is_tabled_again(run):
+    code, out, _ = run("whatif", "bush_fox_2001", "--study", str(shipped_case()), "-s", "post911_2002",
+                       "--judge", "capacity:us_president=4", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["ratified_before"] is False and data["ratified_after"] is True
+    assert data["after"]["tabled"] and data["before"]["not_tabled"][0]["rank"] == 4
