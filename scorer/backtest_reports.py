@@ -52,7 +52,7 @@ def _sentence(v: dict, bt: Backtest) -> str:
 
 def worst_misses(bt: Backtest, n: int | None = None) -> list[Observation]:
     """The model's misses, worst first: scored observations whose probability lies at least 0.5
-    from what happened (ties by episode), leaving out `tabled`, which the model does not predict;
+    from what happened (ties by episode), leaving out `tabled`, scored on its own (as `record` does);
     the first `n` when given."""
     obs = [o for o in bt.scored() if o.grain != "tabled" and abs(o.p - float(o.observed)) >= 0.5]
     obs.sort(key=lambda o: (-abs(o.p - float(o.observed)), o.episode, o.grain, o.item))
