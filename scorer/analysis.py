@@ -43,6 +43,7 @@ class Explanation(Tabular):
     threat: float = 0.0  # what threats take from its no-deal value: part of the gain (`reversion`)
     no_deal: tuple[str, ...] = ()  # the no-deal point the gain is measured against, in words
     terms: tuple[Part, ...] = ()  # non-additive terms' parts in the gain, conditional red lines touched
+    not_tabled: tuple[str, ...] = ()  # where the stakeholder, as agenda setter, keeps the proposal off
 
     @property
     def accepts(self) -> bool:
@@ -69,8 +70,10 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
     terms = parts(profile, package)
     gain = sum(c.contribution for c in rows) + profile.threat + sum(t.amount for t in terms if t.amount is not None)
+    off = model.not_tabled(package, study.proposals[proposal_id].countries) if proposal_id in study.proposals else ()
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)), profile.threat, model.reversion.lines, terms)
+                       tuple(profile.touched(package)), profile.threat, model.reversion.lines, terms,
+                       tuple(str(n) for n in off if n.setter == stakeholder_id))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ stance), the model's verdict at the point values and its probability over worlds
 ranged judgments, scored with accuracy, the Brier score and log loss beside three baselines an
 analyst would otherwise use.
 
-Grains: `tabled` (the model has no agenda mechanism yet: every package counts as tabled, p = 1),
+Grains: `tabled` (no agenda setter keeps the package off, `agenda`; p: the share of worlds whose
+drawn capacities take it up),
 `ratified` (one observation per country), `chamber` (only chambers the package's venue needs; the
 model says nothing about the others) and `actor` (supported = the model's stakeholder accepts).
 
@@ -38,7 +39,7 @@ from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
 from .reversion import in_place
 from .ratification import coalition, country_verdict, venue_needed
-from .sampling import chunk_size, compile_kernel, draw, evaluate
+from .sampling import chunk_size, compile_kernel, draw, evaluate, kept_off
 from .scoring import Package, profiles
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
@@ -261,7 +262,7 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
                 if country not in countries or o.item not in c.countries[country].chambers:
                     o.reason = "the model gives this chamber no role in the venue the package needs"
             if o.grain == "tabled":
-                o.model = True
+                o.model = c.tabled
             elif o.grain == "ratified" and not o.reason:
                 o.model = c.countries[o.item].ratified
             elif o.grain == "chamber" and not o.reason:
@@ -279,14 +280,16 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
     step, done = chunk_size(kernel), 0
     while done < samples:
         n = min(step, samples - done)
-        worlds = evaluate(kernel, draw(kernel, n, rng))
+        drawn = draw(kernel, n, rng)
+        worlds = evaluate(kernel, drawn)
+        tabled = ~kept_off(kernel, drawn).any(axis=1)
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
             chambers = chamber_counts(study, scenario, package, kernel.stakeholders, worlds.accepts[p],
                                       [o.item for o in out[e.id] if o.grain == "chamber" and o.scored], seen[e.id])
             for i, o in enumerate(out[e.id]):
-                if o.grain == "tabled":  # no agenda mechanism: tabled in every world
-                    counts[e.id][i] += n
+                if o.grain == "tabled":
+                    counts[e.id][i] += int(tabled[p].sum())
                 elif o.grain == "ratified" and o.scored:
                     counts[e.id][i] += int(worlds.countries[p][countries.index(o.item)].sum())
                 elif o.grain == "chamber" and o.scored:
@@ -340,7 +343,8 @@ def _predictions(o: Observation, predictor: str) -> tuple[bool, float]:
 
 def record(observations: list[Observation]) -> list[Score]:
     """Accuracy, Brier score and log loss of every predictor on each grain with observations,
-    and on all grains but `tabled` together (the model makes no tabled prediction)."""
+    and on all grains but `tabled` together (kept apart, so the aggregate stays comparable with the
+    record from before the model had agenda setters)."""
     groups = [(g, [o for o in observations if o.grain == g]) for g in GRAINS]
     groups.append((ALL, [o for o in observations if o.grain != "tabled"]))
     out = []

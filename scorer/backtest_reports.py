@@ -46,13 +46,13 @@ def _sentence(v: dict, bt: Backtest) -> str:
         parts.append("does NOT beat " + ", ".join(f"{b} ({scores[b].brier:.3f})" for b in v["does_not_beat"]))
     text = f"{v['grain']} (n={v['n']}): model Brier {model:.3f}; " + "; ".join(parts)
     if v["grain"] == "tabled":
-        text += " (the model has no agenda mechanism yet and treats every package as tabled)"
+        text += " (tabled unless an agenda setter keeps the package off; where a scenario has none, the model treats every package as tabled)"
     return text
 
 
 def worst_misses(bt: Backtest, n: int | None = None) -> list[Observation]:
     """The model's misses, worst first: scored observations whose probability lies at least 0.5
-    from what happened (ties by episode), leaving out `tabled`, which the model does not predict;
+    from what happened (ties by episode), leaving out `tabled`, scored on its own (as `record` does);
     the first `n` when given."""
     obs = [o for o in bt.scored() if o.grain != "tabled" and abs(o.p - float(o.observed)) >= 0.5]
     obs.sort(key=lambda o: (-abs(o.p - float(o.observed)), o.episode, o.grain, o.item))
@@ -146,7 +146,8 @@ def backtest_report(bt: Backtest) -> Report:
     misses = [[o.episode, o.grain, o.item or "-", _verdict_text(o.observed, o.grain), o.p] for o in worst_misses(bt)]
     notes = [f"{bt.samples} worlds per scenario (seed {bt.seed}); log loss clips probabilities to "
              f"[{CLIP}, {1 - CLIP}]; the baselines' verdicts are certain (p = 0 or 1)",
-             "tabled: the model has no agenda mechanism yet, so it treats every package as tabled (p = 1)",
+             "tabled: unless an agenda setter keeps the package off; where a scenario has none, the model "
+             "treats every package as tabled (p = 1)",
              "in_sample episodes share data with the case (seat splits, margins, the House agenda gate): "
              "their chamber and actor grains are not out-of-sample tests"]
     return Report([

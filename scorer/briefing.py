@@ -36,18 +36,21 @@ TURNING_POINTS = 4  # bends of the frontier shown besides its ends and the best 
 @dataclass(frozen=True)
 class Block:
     """One place where a proposal fails in a country: a named actor who rejects it, a chamber's
-    majority party keeping it off the floor (`agenda gate`), or a chamber vote short of its
-    threshold; with the accepting share and the share needed, and the records they rest on."""
+    majority party keeping it off the floor (`agenda gate`), a chamber vote short of its
+    threshold, or an agenda setter ranking an item it moves beyond its capacity (`not tabled`,
+    `place` the item, `reason` in words); with the accepting share and the share needed, and the
+    records they rest on."""
 
     proposal: str
     country: str
     venue: str
-    kind: str  # actor | agenda gate | chamber
-    place: str  # the actor or chamber id
+    kind: str  # actor | agenda gate | chamber | not tabled
+    place: str  # the actor or chamber id (the agenda item, when not tabled)
     share: float | None
     needed: float | None
     who: tuple[str, ...]
     evidence: tuple[str, ...]
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,13 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
     stage = stage or (lambda name: None)
     stage("ranking")
     rows = rank(study, scenario, method)
-    where = [x for r in rows for v in r.assessment.coalition.countries.values()
-             for x in blocks(study, scenario, r.proposal, v)]
+    where = [Block(r.proposal, n.country, "agenda", "not tabled", n.item, None, None, (n.setter,), n.evidence, str(n))
+             for r in rows for n in r.assessment.coalition.not_tabled]
+    where += [x for r in rows for v in r.assessment.coalition.countries.values()
+              for x in blocks(study, scenario, r.proposal, v)]
     reasons = [explain(study, scenario, r.proposal, s) for r in rows if not r.ratified
-               for s in r.assessment.coalition.blocking if s in r.assessment.coalition.stances]
+               for s in r.assessment.coalition.blocking if s in r.assessment.coalition.stances
+               and any(s in v.blocking for v in r.assessment.coalition.countries.values())]
     stage("frontier")
     f, opened = frontier_of(study, scenario), None
     failed = [r.proposal for r in rows if not r.ratified]

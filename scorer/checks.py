@@ -324,6 +324,32 @@ class _Checker:
             self.add(*k, path, f"unknown level '{level}' for dimension '{d}' {_expected(ids)}")
         return level in ids
 
+    def agenda(self) -> None:
+        """Agenda setters: a present stakeholder of the country named, a country that ratifies, and a
+        ranking in which some dimension carries an item (the other items are the issues that crowd
+        it out)."""
+        inst = self.s.institutions
+        carried = {d.agenda_item for d in self.s.dimensions.values()} - {None}
+        for sc in self.s.scenarios.values():
+            k = ("scenario", sc.id)
+            for i, setter in enumerate(sc.agenda):
+                base = ("agenda", i)
+                if self.ref(*k, base + ("stakeholder",), setter.stakeholder, "stakeholder", self.s.stakeholders):
+                    sh = self.s.stakeholders[setter.stakeholder]
+                    if setter.stakeholder in sc.absent:
+                        self.add(*k, base + ("stakeholder",), f"'{sh.id}' is absent in this scenario, so it sets no agenda")
+                    if sh.country != setter.country:
+                        self.add(*k, base + ("country",),
+                                 f"expected '{sh.id}''s country '{sh.country}', found '{setter.country}'")
+                if self.ref(*k, base + ("country",), setter.country, "country", inst.countries):
+                    if not inst.countries[setter.country].ratifies:
+                        self.add(*k, base + ("country",),
+                                 f"country '{setter.country}' defines no venues, so it has no agenda to set")
+                if "dimension" not in self.broken and not carried & set(setter.items):
+                    self.add(*k, base + ("items",), "no dimension carries any of these items (a dimension's "
+                             f"'agenda_item') {_expected(sorted(carried))}")
+                self.evidence(*k, base + ("evidence",), setter.evidence)
+
     def proposals(self) -> None:
         if "status_quo" not in self.s.proposals and "proposal" not in self.broken:
             self.add("manifest", "manifest", (), "the study has no 'status_quo' proposal")
@@ -421,6 +447,7 @@ class _Checker:
         self.institutions()
         self.scenarios()
         self.reversion()
+        self.agenda()
         self.proposals()
         self.tables()
         self.episodes()

@@ -20,6 +20,7 @@ from typing import Literal
 
 from . import interactions
 from .interactions import ConditionalLine, Term
+from .agenda import Gate, NotTabled, gates, not_tabled
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 from .reversion import Reversion, in_place, reversion
@@ -148,6 +149,7 @@ class CompiledStudy:
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `ratification.coalition`
     seat_splits: tuple[Split, ...] = ()  # ranged party splits of `seats` (see `seat_ranges`)
     reversion: Reversion | None = None  # the no-deal point and where it comes from
+    agenda: tuple[Gate, ...] = ()  # the scenario's agenda setters (`agenda.gates`)
 
     @property
     def judgments(self) -> tuple[Judgment, ...]:
@@ -169,6 +171,12 @@ class CompiledStudy:
         """The named actors the country's venue requires (the executive's when no venue is needed):
         the country's ratifying coalition."""
         return self.tests[country][self.venue_needed(package, country) or Venue.executive].actors
+
+    def not_tabled(self, package: Package, countries: tuple[str, ...] | list[str],
+                   capacity: dict[int, float] | None = None) -> tuple[NotTabled, ...]:
+        """Why the package ratified by `countries` is not tabled (empty: it is), see `agenda`."""
+        return not_tabled(self.agenda, package, self.status_quo, countries,
+                          lambda c: self.venue_needed(package, c), capacity)
 
     def shifts(self, stakeholder: str, skip: frozenset[int] = frozenset()) -> dict[str, float]:
         """Per dimension, the product of the scenario's multipliers on this stakeholder's salience,
@@ -267,7 +275,7 @@ def compile_study(study: Study, scenario: Scenario) -> CompiledStudy:
     profiles = interactions.attach(study, _profiles(study, scenario, back.package, back.cost), back.package)
     return CompiledStudy(study, scenario, levels, back.package, profiles, frozenset(scenario.absent), authority,
                          seats, _tests(study, scenario, seats, seat_splits), _rules(study), seat_splits=seat_splits,
-                         reversion=back)
+                         reversion=back, agenda=gates(study, scenario))
 
 
 _CACHE: OrderedDict[tuple[int, int], CompiledStudy] = OrderedDict()

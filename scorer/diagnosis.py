@@ -1,4 +1,5 @@
-"""When no package meets the limits: the settings that clash with the level rules, or a minimal
+"""When no package meets the limits: the settings that clash with the level rules (and the agenda
+setters' holds, named when they take part), or a minimal
 set of requirements no package meets together, each with the reason, and the package that comes
 closest. Structured reasons; the wording of the tables lives in `optimize_reports`."""
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 import pulp
 
+from .agenda import ordinal
 from .compiled import SEAT_TOLERANCE, CompiledStudy, Package
 from .limits import Limits, Requirement, Setting, requirements
 from .milp import Expr, Formulation, add_conditional_red_line, chamber_of, formulate, maximise, minimise
@@ -32,6 +34,7 @@ class Diagnosis:
     closest: Package | None
     closest_coalition: Coalition | None
     missing: tuple[Requirement, ...]
+    agenda: tuple[str, ...] = ()  # the agenda holds that take part in a clash of settings, in words
 
 
 def requirement_met(model: CompiledStudy, req: Requirement, package: Package, c: Coalition) -> bool | None:
@@ -72,7 +75,8 @@ def diagnose(model: CompiledStudy, limits: Limits, solver: str, time_limit: floa
     if not feasible(formulate(model, limits, enforce=[])):
         clash = _deletion_filter(limits.settings, lambda kept: not feasible(
             formulate(model, limits.keep_settings(kept), enforce=[])))
-        return Diagnosis(tuple(clash), (), None, None, ())
+        held = _holds(model, limits) if feasible(formulate(model, limits, enforce=[], agenda=False)) else ()
+        return Diagnosis(tuple(clash), (), None, None, (), held)
     everything = requirements(model, limits)
     conflict = _deletion_filter(everything, lambda kept: not feasible(formulate(model, limits, kept)))
     reasons = tuple(Conflict(req, _why(model, limits, req, conflict, solver, time_limit)) for req in conflict)
@@ -91,6 +95,22 @@ def diagnose(model: CompiledStudy, limits: Limits, solver: str, time_limit: floa
         closest_c = coalition(model.study, model.scenario, closest, limits.countries)
         missing = tuple(r for r in everything if requirement_met(model, r, closest, closest_c) is False)
     return Diagnosis((), reasons, closest, closest_c, missing)
+
+
+def _holds(model: CompiledStudy, limits: Limits) -> tuple[str, ...]:
+    """The dimensions each agenda setter holds at the no-deal level for these limits, in words."""
+    countries = list(limits.countries) or list(model.tests)
+    out = []
+    for g in model.agenda:
+        if g.country not in countries or not (g.venues or (g.bilateral and len(set(countries)) > 1)):
+            continue
+        where = "a bilateral package" if g.bilateral and len(set(countries)) > 1 else \
+            "a package needing " + " or ".join(sorted(v.value for v in g.venues)) + f" in {g.country}"
+        for (item, rank), dims in sorted({r: [d for d, x in g.off().items() if x == r] for r in g.off().values()}.items(),
+                                         key=lambda kv: kv[0][1]):
+            out.append(f"{g.setter} keeps {item} off the agenda of {where} (ranked {ordinal(rank)}, capacity "
+                       f"{g.capacity:g}): {', '.join(dims)} stay at the no-deal level")
+    return tuple(out)
 
 
 def _accepting(form: Formulation, blocs) -> list[str]:

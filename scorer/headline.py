@@ -36,6 +36,8 @@ def where(study, b: Block) -> str:
     """One place a proposal fails, in words with its numbers."""
     if b.kind == "actor":
         return f"{b.place} rejects it"
+    if b.kind == "not tabled":
+        return b.reason
     chamber = study.institutions.chambers[b.place].name
     if b.kind == "agenda gate":
         return (f"the {chamber}'s majority party keeps it off the floor ({pct(b.share)} of the party's seats "

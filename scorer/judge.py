@@ -8,7 +8,8 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
     multiplier:DIMENSION                a scenario's salience multiplier (DIMENSION[i] when it has several)
     seats:CHAMBER.BLOC                  a ranged party split: the bloc's share of its party's seats
     threat:ID                           the cost of a scenario's threat to those it hurts
-    seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions"""
+    seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions
+    capacity:STAKEHOLDER                an agenda setter's capacity (STAKEHOLDER[i] when it sets several)"""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat", "adjustment", "credence")
+KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat", "adjustment", "credence",
+         "capacity")
 SEAT_DOMAIN = (0.0, 1.0)
 
 

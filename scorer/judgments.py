@@ -1,9 +1,9 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
 multipliers, explicit values, reservations, a party's split between its blocs, threats' costs,
-the adjustments of non-additive terms, the credence of a hedged red line) with their plausible
-ranges, and the study as it would stand with some of them set otherwise (a world). Shared by
-`sensitivity` and `sampling`; free of numpy, so commands that only list or probe judgments start
-fast."""
+the adjustments of non-additive terms, the credence of a hedged red line, agenda capacities) with
+their plausible ranges, and the study as it would stand with some of them set otherwise (a world).
+Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
+judgments start fast."""
 
 from __future__ import annotations
 
@@ -17,15 +17,17 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment", "credence"]
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment", "credence",
+                       "capacity"]
 KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment",
-                                   "credence")
-# Where each kind of judgment can lie: saliences, multipliers and threats' costs are non-negative,
-# values and a bloc's share of its party's seats in [0, 1]. A credence (the probability a red line
-# is held) ranges over [0, 1]; a sampled world draws it held (1) with that probability or not (0).
+                                   "credence", "capacity")
+# Where each kind of judgment can lie: saliences, multipliers, threats' costs and agenda capacities
+# are non-negative, values and a bloc's share of its party's seats in [0, 1]. A credence (the
+# probability a red line is held) ranges over [0, 1]; a sampled world draws it held (1) with that
+# probability or not (0).
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
           "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0), "threat": (0.0, math.inf),
-          "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0)}
+          "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0), "capacity": (0.0, math.inf)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Judgment:
     stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
     dimension: str | None = None
     level: str | None = None
-    shift: int | None = None  # multiplier, threat, or a scenario's reservation: index in the scenario's list
+    shift: int | None = None  # multiplier, threat, a scenario's reservation or capacity: index in the scenario's list
     evidence: tuple[str, ...] = ()
     split: seat_ranges.Split | None = None  # seats: the party split whose bloc's share it is
     term: int | None = None  # adjustment or credence: index in the stakeholder's interactions or conditional red lines
@@ -108,6 +110,12 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
             who = tuple(s.id for s in present if s.id in t.hurts)
             out.append(Judgment(f"threat:{t.id}", "threat", t.cost, *_bounds(t.cost, t.cost_range), who, shift=i,
                                 evidence=tuple(t.evidence)))
+    setters = [a.stakeholder for a in scenario.agenda]
+    for i, setter in enumerate(scenario.agenda):  # moves no one's gain: whether a package is tabled
+        name = setter.stakeholder if setters.count(setter.stakeholder) == 1 else f"{setter.stakeholder}[{i}]"
+        out.append(Judgment(f"capacity:{name}", "capacity", float(setter.capacity),
+                            *_bounds(float(setter.capacity), setter.capacity_range), (), shift=i,
+                            evidence=tuple(setter.evidence)))
     return [j for j in out if j.ranged] if ranged_only else out
 
 
@@ -116,12 +124,15 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
     salience, margins, threats = list(scenario.salience), list(scenario.reservation), list(scenario.threats)
+    agenda = list(scenario.agenda)
     seat_settings = {j: x for j, x in settings.items() if j.kind == "seats"}
     for j, x in settings.items():
         x = float(x)
         if j.kind == "seats":
             continue
-        if j.kind == "multiplier":
+        if j.kind == "capacity":
+            agenda[j.shift] = agenda[j.shift].model_copy(update={"capacity": x})
+        elif j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
         elif j.kind == "threat":
             threats[j.shift] = threats[j.shift].model_copy(update={"cost": x})
@@ -145,7 +156,8 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             else:
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "threats": threats})
+    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "threats": threats,
+                                               "agenda": agenda})
     new_study = study.model_copy(update={"stakeholders": stakeholders})
     for j, x in seat_settings.items():
         new_study, new_scenario = seat_ranges.with_share(new_study, new_scenario, j.split, float(x))

@@ -8,7 +8,9 @@ red line reads a variable equal to the product of its level-set indicators, `For
 Each ratifying country has one venue binary per slot (none, executive, statute, treaty) equal to the strongest authority the picked
 levels need there. For the venue picked, the actors its test names must accept, each chamber's
 accepting blocs must hold its threshold of seats and, where a majority party controls the floor,
-enough of the party's seats must accept for the bill to reach a vote (`add_chamber_test`). The
+enough of the party's seats must accept for the bill to reach a vote (`add_chamber_test`); and
+when ratification is required, a dimension whose item an agenda setter gating the package ranks
+beyond its capacity stays at the no-deal level (`add_agenda`). The
 same two helpers state acceptance and ratification in the point programme and in every world of
 the robust programme (`robust_optimize`). Every objective rewards acceptance, so the binaries need
 not be forced to 1 when a stakeholder accepts: at an optimum they are, and every package returned
@@ -147,6 +149,28 @@ def add_chamber_test(form: Formulation, chamber: ChamberTest, accepted: Callable
         form.add(agenda >= (chamber.gate - SEAT_TOLERANCE) * on, f"agenda_{name}")
 
 
+def add_agenda(form: Formulation, name: str, capacity: Mapping[int, float] | None = None, when: Expr = 1) -> None:
+    """When `when` is 1, every dimension an agenda setter keeps off (at `capacity`, by setter index;
+    the point capacities by default) stays at the no-deal level wherever the setter gates the
+    package: always for a bilateral setter of a package its country ratifies with another, else
+    when the venue picked in its country is one of the setter's (`agenda.Gate.applies`)."""
+    countries = list(form.limits.countries)
+    no_deal = form.model.status_quo
+    for g in form.model.agenda:
+        if g.country not in countries:
+            continue
+        if g.bilateral and len(set(countries)) > 1:
+            on: Expr = 1
+        elif g.venues and g.country in form.venue:
+            on = pulp.lpSum(form.venue[g.country][v] for v in sorted(g.venues, key=slot_rank))
+        else:
+            continue
+        cap = None if capacity is None else capacity.get(g.index)
+        for d in g.off(cap):
+            moved = pulp.lpSum(x for lv, x in form.pick[d].items() if lv != no_deal[d])
+            form.add(moved <= 2 - on - when, f"agenda_{name}_{g.index}_{d}")
+
+
 def actor_on(form: Formulation, req: Requirement) -> pulp.LpAffineExpression:
     """1 when the venue picked in the requirement's country names its actor."""
     tests = form.model.tests[req.country]
@@ -161,8 +185,9 @@ def chamber_of(form: Formulation, req: Requirement) -> ChamberTest:
 
 
 def formulate(model: CompiledStudy, limits: Limits, enforce: Iterable[Requirement] | None = None,
-              soft: bool = False) -> Formulation:
-    """The programme under `limits`, enforcing the given requirements (all by default). With
+              soft: bool = False, agenda: bool = True) -> Formulation:
+    """The programme under `limits`, enforcing the given requirements (all by default) and, when
+    ratification is required and `agenda`, the agenda setters at their point capacities. With
     `soft`, each enforced requirement gets a binary that excuses it (for the closest package)."""
     study = model.study
     limits = resolve_limits(study, limits)
@@ -209,6 +234,8 @@ def formulate(model: CompiledStudy, limits: Limits, enforce: Iterable[Requiremen
         for v in Venue:  # the venue is the strongest needed, not a stronger one
             form.add(slots[v] <= pulp.lpSum(needing[v]), f"venue_{c}_{v.value}_needed")
 
+    if agenda and limits.ratify:
+        add_agenda(form, "point")
     wanted = requirements(model, limits) if enforce is None else list(enforce)
     for i, req in enumerate(wanted):
         miss = prob.add_variable(f"miss_{i}", cat=pulp.LpBinary) if soft else 0

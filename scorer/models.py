@@ -141,6 +141,8 @@ class Dimension(Model):
     description: str = ""
     levels: list[Level] = Field(min_length=2)
     evidence: list[Id] = []
+    agenda_item: Id | None = Field(None, description=(
+        "The agenda item the dimension belongs to (see a scenario's agenda setters); none: no setter gates it."))
 
     @field_validator("levels")
     @classmethod
@@ -419,6 +421,31 @@ class Threat(Model):
         return self
 
 
+class AgendaSetter(Model):
+    """A stakeholder who can keep items off an agenda in its country: of a venue there, or of every
+    package its country negotiates with another ('bilateral'). It ranks items, most pressing first,
+    and takes up only the first `capacity` of them (a judgment, hence its range)."""
+
+    stakeholder: Id
+    country: Id
+    venues: list[Literal["bilateral", "executive", "statute", "treaty"]] = Field(min_length=1)
+    items: list[Id] = Field(min_length=1, description="Agenda items, most pressing first.")
+    capacity: Annotated[Count, Field(ge=0)]
+    capacity_range: Range | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _valid(self) -> AgendaSetter:
+        check_range(self.capacity, self.capacity_range, "capacity")
+        if self.capacity_range is not None and self.capacity_range[0] < 0:
+            raise ValueError(f"capacity_range low {self.capacity_range[0]} is negative")
+        for name, ids in (("items", self.items), ("venues", self.venues)):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {name}: {', '.join(dupes)}")
+        return self
+
+
 class Scenario(Model):
     """criteria/scenarios/<id>.toml: a context that shifts saliences, margins and seats."""
 
@@ -434,6 +461,7 @@ class Scenario(Model):
     no_deal: dict[Id, NoDealLevel] = Field({}, description=(
         "Dimension id -> the level already in place in this period (default: the dimension's first level)."))
     threats: list[Threat] = []
+    agenda: list[AgendaSetter] = Field([], description="Who can keep an item off an agenda in this context.")
 
 
 # --- proposals ------------------------------------------------------------------------------

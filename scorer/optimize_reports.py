@@ -147,7 +147,7 @@ def diagnosis_tables(study: Study, d: Diagnosis, what: str) -> list[Table]:
         return [Table("conflict", f"{what}: the settings clash with the level rules", ["setting", "why"],
                       [[str(x), "cannot hold together with the others listed here"] for x in d.settings],
                       notes=["No package obeys all of these settings and the level rules (requires, excludes, "
-                             "the authority each level needs); drop one of them."])]
+                             "the authority each level needs); drop one of them."] + list(d.agenda))]
     tables = [Table("conflict", f"{what}: no package meets these together", ["requirement", "why"],
                     [[str(c.requirement), c.reason] for c in d.conflict],
                     notes=["Dropping any one of these requirements would leave some package that meets the rest."])]

@@ -5,7 +5,8 @@ The venue a country needs is the strongest authority any level of the package ne
 (executive < statute < treaty; none when no level asks anything of that country). A country
 ratifies when every actor its institutions name for that venue accepts and, in every required
 chamber, the accepting blocs hold at least the threshold share of seats, the majority party's floor
-gate permitting. A package is ratified when every country it involves ratifies."""
+gate permitting. A package is ratified when it is tabled (no agenda setter keeps it off: `agenda`)
+and every country it involves ratifies."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .agenda import NotTabled
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled
 from .errors import AccordError
 from .models import Scenario, Study, Venue
@@ -104,7 +106,9 @@ def country_verdict(study: Study, scenario: Scenario, package: Package, country:
 def ratified(study: Study, scenario: Scenario, package: Package, countries: Iterable[str],
              accepts: dict[str, bool]) -> bool:
     model = compiled(study, scenario)
-    return all(verdict(model.test(package, c), c, accepts).ratified for c in countries)
+    countries = list(countries)
+    return not model.not_tabled(package, countries) and all(
+        verdict(model.test(package, c), c, accepts).ratified for c in countries)
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,20 @@ class Coalition(Tabular):
     stances: dict[str, Stance]
     pivotal: tuple[str, ...]
     no_deal: tuple[str, ...] = ()  # gains are measured against this no-deal point (`reversion`), in words
+    not_tabled: tuple[NotTabled, ...] = ()  # why no agenda setter takes the package up (empty: tabled)
+
+    @property
+    def tabled(self) -> bool:
+        return not self.not_tabled
 
     @property
     def ratified(self) -> bool:
-        return all(v.ratified for v in self.countries.values())
+        return self.tabled and all(v.ratified for v in self.countries.values())
 
     @property
     def blocking(self) -> list[str]:
-        return sorted({b for v in self.countries.values() for b in v.blocking})
+        """Who blocks: the setters who keep the package off the agenda, and each country's blockers."""
+        return sorted({b for v in self.countries.values() for b in v.blocking} | {n.setter for n in self.not_tabled})
 
 
 def country_gain(study: Study, c: Coalition, package: Package, country: str) -> float:
@@ -152,7 +162,8 @@ def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> 
     accepts = {s: x.accepts for s, x in st.items()}
     tests = {c: model.test(package, c) for c in countries}
     verdicts = {c: verdict(tests[c], c, accepts) for c in countries}
+    off = model.not_tabled(package, countries)
     outcome = all(v.ratified for v in verdicts.values())
-    pivotal = tuple(s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}).ratified
-                                         for c in countries) != outcome)
-    return Coalition(model.scenario.id, verdicts, st, pivotal, model.reversion.lines if model.reversion else ())
+    pivotal = () if off else tuple(s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}).ratified
+                                                        for c in countries) != outcome)
+    return Coalition(model.scenario.id, verdicts, st, pivotal, model.reversion.lines if model.reversion else (), off)

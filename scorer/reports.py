@@ -70,7 +70,8 @@ def rank_table(rows: list[RankRow], method: str, scenario: str) -> Table:
              "method": method, "scenario": scenario,
              "countries": {k: {"venue": _venue(v), "ratified": v.ratified}
                            for k, v in r.assessment.coalition.countries.items()},
-             "accepting": accepting(r.assessment.coalition), "blocking": r.assessment.coalition.blocking}
+             "accepting": accepting(r.assessment.coalition), "blocking": r.assessment.coalition.blocking,
+             "not_tabled": [str(n) for n in r.assessment.coalition.not_tabled]}
             for r in rows]
     countries = list(dict.fromkeys(k for r in rows for k in r.assessment.coalition.countries))
     display = [[r.rank, r.proposal, r.score, r.ratified]
@@ -78,7 +79,8 @@ def rank_table(rows: list[RankRow], method: str, scenario: str) -> Table:
                + [len(accepting(r.assessment.coalition)), ", ".join(r.assessment.coalition.blocking)] for r in rows]
     return Table("ranking", f"Ranking by {method} ({scenario})",
                  ["rank", "proposal", "score", "ratified", *countries, "accepting", "blocking"], display, data=data,
-                 notes=["under each country: the venue the proposal needs there and whether it ratifies"])
+                 notes=["under each country: the venue the proposal needs there and whether it ratifies"]
+                 + [f"{r.proposal}: {n}" for r in rows for n in r.assessment.coalition.not_tabled])
 
 
 def matrix_table(study: Study, assessments: list[Assessment], scenario: str) -> Table:
@@ -99,8 +101,14 @@ def closest_to_flipping(c: Coalition, n: int = 5) -> list[tuple[str, float]]:
     return sorted(near, key=lambda t: (abs(t[1]), t[0]))[:n]
 
 
+def not_tabled_json(c: Coalition) -> list[dict]:
+    """Why no agenda setter takes the package up, one record per setter and item (empty: tabled)."""
+    return [{**n.record(), "reason": str(n)} for n in c.not_tabled]
+
+
 def coalition_json(proposal: str, c: Coalition) -> dict:
     return {"proposal": proposal, "scenario": c.scenario, "ratified": c.ratified,
+            "tabled": c.tabled, "not_tabled": not_tabled_json(c),
             "countries": {k: _country_json(v) for k, v in c.countries.items()},
             "stakeholders": [{"id": s, "gain": round(x.gain, 6), "margin": round(x.margin, 6), "accepts": x.accepts,
                               "pivotal": s in c.pivotal, "red_lines_touched": list(x.touched),
@@ -126,11 +134,11 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.touched)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
     flips = [[s, m, "accepts" if c.stances[s].accepts else "rejects"] for s, m in closest_to_flipping(c)]
-    verdict = "RATIFIED" if c.ratified else "NOT RATIFIED"
+    verdict = "RATIFIED" if c.ratified else "NOT RATIFIED" if c.tabled else "NOT TABLED"
     return Report([
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
                                                                      "blocking"], countries,
-              notes=no_deal_note(c.scenario, c.no_deal)),
+              notes=no_deal_note(c.scenario, c.no_deal) + [str(n) for n in c.not_tabled]),
         Table("chambers", "Chamber tallies (share of seats held by accepting blocs)",
               ["chamber", "share", "threshold", "margin", "margin range", "floor", "passed", "accepting", "rejecting"],
               chambers, notes=seat_notes),
@@ -146,6 +154,7 @@ def explain_table(e: Explanation) -> Table:
              ", ".join(c.evidence)] for c in e.contributions]
     data = {"proposal": e.proposal, "stakeholder": e.stakeholder, "scenario": e.scenario, "gain": round(e.gain, 6),
             "reservation": e.reservation, "accepts": e.accepts, "red_lines_touched": list(e.touched),
+            "not_tabled": list(e.not_tabled),
             "contributions": [{"dimension": c.dimension, "weight": round(c.weight, 6), "level": c.level,
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
@@ -158,6 +167,7 @@ def explain_table(e: Explanation) -> Table:
     notes += no_deal_note(e.scenario, e.no_deal)
     notes += [f"red line touched: {b}" for b in hedged(e.touched, e.terms)]
     notes += [f"term {t.words}" for t in e.terms if t.amount is not None]
+    notes += list(e.not_tabled)
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
                  rows, data=data, notes=notes)

@@ -13,7 +13,8 @@ present stakeholder some requirement names, an acceptance binary a_sn that can b
 stakeholder's gain in that world (its sampled weights, values and term adjustments) reaches its
 sampled reservation and no red line is touched (a conditional one as drawn in that world). z_n = 1 asks every government to accept and, for the venue picked,
 every named actor to accept and every chamber (and majority-party agenda gate) to reach its
-threshold with the seat shares world n draws. The objective is the number of worlds that count; ties between packages
+threshold with the seat shares world n draws, and holds the dimensions an agenda setter keeps off
+at that world's capacity. The objective is the number of worlds that count; ties between packages
 are left to the solver. The package is then checked by the vectorised model on the same worlds
 (it must count in at least as many) and by the level rules.
 
@@ -33,11 +34,12 @@ from .errors import AccordError
 from .interactions import in_world
 from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .limits import Limits, Objective, resolve_limits, requirements
-from .milp import actor_on, add_acceptance, add_chamber_test, chamber_of, formulate, maximise
+from .milp import actor_on, add_acceptance, add_agenda, add_chamber_test, chamber_of, formulate, maximise
 from .models import Scenario, Study, Venue
 from .search import OptimizerMismatch, optimize
 from .ratification import coalition
-from .sampling import Kernel, chamber_in_world, compile_kernel, draw, ratified_counts, reservations, threats, weights
+from .sampling import (Kernel, capacities, chamber_in_world, compile_kernel, draw, ratified_counts, reservations,
+                       threats, weights)
 from .solver import default_solver, run
 
 
@@ -102,7 +104,7 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
     """The optimiser's programme without its own requirements, plus per-world acceptance and
     ratification stated by the same helpers as the point programme: returns the formulation and
     the world binaries z_n."""
-    form = formulate(model, limits, enforce=[])
+    form = formulate(model, limits, enforce=[], agenda=False)
     n_worlds = draws.shape[1]
     reqs = requirements(model, limits)
     governments = signers(model.study, limits, model.scenario)
@@ -115,6 +117,10 @@ def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
     w, res, cost = weights(kernel, draws), reservations(kernel, draws), threats(kernel, draws)
     z = [form.prob.add_variable(f"world_{n}", cat=pulp.LpBinary) for n in range(n_worlds)]
+    if form.limits.ratify:  # each world's agenda capacities hold the dimensions kept off there
+        caps = capacities(kernel, draws)
+        for n in range(n_worlds):
+            add_agenda(form, f"w{n}", {g: caps[g, n] for g in range(len(caps))}, z[n])
     accept: dict[str, list] = {}
     for sid in sorted(named):
         if sid not in model.profiles:  # absent: never accepts

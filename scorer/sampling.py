@@ -1,8 +1,8 @@
 """Judgments as ranges: draw many plausible worlds (every ranged salience, scenario multiplier,
-value, reservation, party split, threat's cost, term adjustment and red-line credence at once) and
-count, per proposal, how often it is ratified, ranks first, and whom it hinges on. The model is the
-one in `scoring` and `ratification`, recast over numpy arrays with the samples as an axis and
-evaluated in chunks, so memory stays bounded.
+value, reservation, party split, threat's cost, term adjustment, red-line credence and agenda
+capacity at once) and count, per proposal, how often it is ratified, ranks first, and whom it
+hinges on. The model is the one in `scoring` and `ratification`, recast over numpy arrays with the
+samples as an axis and evaluated in chunks, so memory stays bounded.
 
 Each ranged judgment (see `judgments.judgments`) is drawn independently, uniformly within its
 range or from a triangular distribution peaking at its point value; saliences are normalised per
@@ -11,7 +11,9 @@ drawn as a coin: the red line is held (1) with that probability, whatever the di
 draws come from one seeded stream read in order, so a seed gives the same worlds whatever the
 chunk size. A stakeholder is pivotal in a
 world when its change of mind alone would flip ratification there, and blocking when `coalition`
-would list it among those blocking.
+would list it among those blocking. A package an agenda setter keeps off in a world (its drawn
+capacity short of the rank the package needs, `agenda`) is not ratified there, has no pivotal
+stakeholder, and the setter blocks it.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
@@ -94,6 +96,13 @@ class Kernel:
     low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
     high: np.ndarray  # (K,)
     point: np.ndarray  # (K,)
+    # Agenda setters (G of them): the capacity each package needs of each (0: it gates no dimension
+    # the package moves, or does not gate the package), their point capacities, the drawn ones
+    # (columns, setter indices) and each setter's stakeholder index.
+    need: np.ndarray  # (P, G)
+    capacity: np.ndarray  # (G,)
+    capacity_draws: tuple[np.ndarray, np.ndarray]
+    setters: np.ndarray  # (G,)
     threat: np.ndarray | None = None  # (S,) what threats take from each no-deal value, at the point (`reversion`)
     threat_draws: tuple[tuple[int, np.ndarray], ...] = ()  # ranged threats: column, stakeholders it hurts
     # Non-additive terms (`interactions`): their point value in each package (the no-deal package
@@ -217,7 +226,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             multiplier[i, dindex[d]] = m
         reservation[i] = prof.reservation
 
-    sal, mult, res, seats, threat_draws, adjust, believe = [], [], [], [], [], [], []
+    sal, mult, res, seats, threat_draws, adjust, believe, cap = [], [], [], [], [], [], [], []
     val: dict[int, list[tuple[int, int, float, list[float]]]] = {}
     for k, j in enumerate(ranged):
         i = index[j.stakeholders[0]] if j.stakeholders else -1
@@ -240,6 +249,8 @@ def compile_kernel(study: Study, scenario: Scenario,
         elif j.kind == "credence":
             line = next(r for r in model.profiles[j.stakeholders[0]].conditional_red_lines if r.id == j.id)
             believe.append((k, i, np.array([line.touches(pkg) for pkg in packages[:-1]], dtype=bool)))
+        elif j.kind == "capacity":
+            cap.append((k, j.shift))
         else:
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
@@ -258,9 +269,13 @@ def compile_kernel(study: Study, scenario: Scenario,
     if any(p.terms for p in model.profiles.values()):
         terms = np.array([[interactions.value(model.profiles[s].terms, pkg) if s in model.profiles else 0.0
                            for pkg in packages] for s in sids]).reshape(S, P1)
+    need = np.array([[g.need(pkg, model.status_quo) if g.applies(c, model.venue_needed(pkg, g.country)) else 0
+                      for g in model.agenda] for pkg, c in where], dtype=float).reshape(len(where), len(model.agenda))
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point, threat, tuple(threat_draws), terms, tuple(adjust), tuple(believe))
+                  low, high, point, need, np.array([g.capacity for g in model.agenda]), columns(cap, 2),
+                  np.array([index[g.setter] for g in model.agenda], dtype=np.intp),
+                  threat, tuple(threat_draws), terms, tuple(adjust), tuple(believe))
 
 
 def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) -> ChamberTest:
@@ -358,6 +373,20 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
     return values
 
 
+def capacities(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(G, n) each agenda setter's capacity."""
+    out = np.empty((len(kernel.capacity), draws.shape[1]))
+    out[:] = kernel.capacity[:, None]
+    cols, gates = kernel.capacity_draws
+    out[gates] = draws[cols]
+    return out
+
+
+def kept_off(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+    """(P, G, n) bool: the setter keeps the package off the agenda (it needs more capacity)."""
+    return kernel.need[:, :, None] > capacities(kernel, draws)[None, :, :]
+
+
 def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
     is pivotal and who blocks."""
@@ -381,13 +410,17 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     for k in range(len(t.seat_columns)):
         tally += np.matmul(t.seat_slopes[k], yes) * delta[k]
     passed = tally >= t.threshold[:, :, None]
-    ratified = passed.all(axis=1)
+    off = kept_off(kernel, draws)
+    tabled = ~off.any(axis=1)  # (P, n)
+    ratified = passed.all(axis=1) & tabled
     fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
     countries = [fails[p, :len(names)] == 0 for p, names in enumerate(t.countries)]
     worlds = Worlds(gains, values[:, :P], accepts, ratified, countries)
     if roles:
-        worlds.pivotal = _pivotal(kernel, tally, yes, ratified, delta)
+        worlds.pivotal = _pivotal(kernel, tally, yes, ratified, delta) & tabled[:, None, :]
         worlds.blocking = _blocking(kernel, passed, accepts)
+        for g, s in enumerate(kernel.setters):  # a setter who keeps the package off blocks it
+            worlds.blocking[:, s] |= off[:, g]
     return worlds
 
 

@@ -18,7 +18,10 @@ the red line, and the share of a verdict that differs is the probability it is n
 
 A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
 chamber's accepting share is linear in the ranged bloc's share of its party, so ratification
-changes only where one of those lines meets its threshold (`seat_crossings`).
+changes only where one of those lines meets its threshold (`seat_crossings`). An agenda setter's
+capacity moves no one's gain: the package is tabled exactly when the capacity reaches the rank the
+package needs of that setter (`agenda.Gate.need`), so ratification flips there at most, if the
+countries ratify and no other setter keeps it off.
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
@@ -220,6 +223,10 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         distance = lo - flip if interval[0] == flip else flip - hi
         rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, distance, share))
 
+    if judgment.kind == "capacity":  # moves no one's gain: whether the package is tabled
+        outcome, cuts = _capacity_outcome(at, judgment)
+        return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
+
     def outcome(x: float) -> bool:
         if not forms:
             return point.ratified
@@ -278,6 +285,19 @@ def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
                            t.country, accepts).ratified for t in tests)
 
     return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)
+
+
+def _capacity_outcome(at: _Point, judgment: Judgment):
+    """Ratification as a function of one setter's capacity, and the capacity where it flips."""
+    model, package = at.model, at.package
+    gate = model.agenda[judgment.shift]
+    rest = {g.index: g.capacity for g in model.agenda}
+    countries_ok = all(v.ratified for v in at.coalition.countries.values())
+    others_ok = not model.not_tabled(package, at.countries, {**rest, gate.index: math.inf})
+    need = gate.need(package, model.status_quo) if gate.applies(at.countries, model.venue_needed(package, gate.country)) else 0
+    if not (countries_ok and others_ok) or need == 0:
+        return (lambda x: at.coalition.ratified), []
+    return (lambda x: x >= need), [float(need)]
 
 
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:

@@ -91,6 +91,24 @@ def required_actors(study: Study, package: Package, country: str, scenario: Scen
     return list(study.institutions.countries[country].venues[venue].actors)
 
 
+def tabled(study: Study, scenario: Scenario, package: Package, countries: Sequence[str]) -> bool:
+    """No agenda setter of the scenario keeps the package off: read from the scenario's setters and
+    the dimensions' items, each setter taking up its first `capacity` items."""
+    first = {d: dim.level_ids[0] for d, dim in study.dimensions.items()}  # the no-deal point, read here
+    first.update({d: nd.level for d, nd in scenario.no_deal.items()})
+    first.update({t.dimension: t.level for t in scenario.threats if t.dimension is not None})
+    for setter in scenario.agenda:
+        if setter.country not in countries:
+            continue
+        gates = ("bilateral" in setter.venues and len(set(countries)) > 1) or any(
+            venue_needed(study, package, setter.country, scenario) == Venue(v) for v in setter.venues if v != "bilateral")
+        taken_up = set(setter.items[:int(setter.capacity)]) if setter.capacity >= 0 else set()
+        for d, dim in study.dimensions.items():
+            if gates and package[d] != first[d] and dim.agenda_item in setter.items and dim.agenda_item not in taken_up:
+                return False
+    return True
+
+
 def all_packages(study: Study) -> Iterator[Package]:
     dims = list(study.dimensions.values())
     for levels in itertools.product(*[d.level_ids for d in dims]):
@@ -103,10 +121,11 @@ class Judged:
     stances: dict[str, Stance]
     verdicts: dict[str, CountryVerdict]
     scenario: Scenario | None = None
+    tabled: bool = True
 
     @property
     def ratified(self) -> bool:
-        return all(v.ratified for v in self.verdicts.values())
+        return self.tabled and all(v.ratified for v in self.verdicts.values())
 
     def accepts(self, s: str) -> bool:
         return s in self.stances and self.stances[s].accepts
@@ -131,7 +150,7 @@ def judge_all(study: Study, scenario: Scenario, countries: Sequence[str] = ("us"
         st = {s: stance(p, package) for s, p in present.items()}
         accepts = {s: x.accepts for s, x in st.items()}
         out.append(Judged(package, st, {c: country_verdict(study, scenario, package, c, accepts) for c in countries},
-                          scenario))
+                          scenario, tabled(study, scenario, package, countries)))
     return out
 
 

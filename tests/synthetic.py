@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from scorer.models import (Chamber, Concern, ConditionalRedLine, Country, Dimension, Institutions, Interaction, Level,
-                           LevelSet, Manifest, NoDealLevel, Pillar, Proposal, Scenario, SalienceShift, SeatShares,
-                           SeatSplit, Stakeholder, Study, Threat, Venue, VenueRule)
+from scorer.models import (AgendaSetter, Chamber, Concern, ConditionalRedLine, Country, Dimension, Institutions,
+                           Interaction, Level, LevelSet, Manifest, NoDealLevel, Pillar, Proposal, Scenario,
+                           SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Threat, Venue, VenueRule)
 from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
@@ -90,7 +90,8 @@ def _splits(seats: dict[str, float], parties: list[list[str]], spread: float = 0
 
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
                     rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None,
-                    seat_ranges: bool = False, no_deal: bool = False, interactions: bool = False) -> Study:
+                    seat_ranges: bool = False, no_deal: bool = False, interactions: bool = False,
+                    agenda: bool = False) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
@@ -104,7 +105,9 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
     where there is one) and `shifted` has two threats, a ranged cost and a level (drawn from their
     own stream: the rest is unchanged). With `interactions`, about half the stakeholders get a
     non-additive term and a third a conditional red line (`_with_terms`), drawn from a stream of
-    their own so the rest of the study is the same as without."""
+    their own so the rest of the study is the same as without. With `agenda`, the dimensions are
+    grouped into three agenda items and each scenario gets agenda setters (from a stream of its own,
+    so the rest of the study is the one generated without them)."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
@@ -177,6 +180,8 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
             id=f"proposal{k}", title=f"Proposal {k}", sponsor=rng.choice(["us_president", "mx_president"]),
             date=dt.date(2001, 2, 1) + dt.timedelta(days=k), summary="A generated package.", pillars=pillars,
             countries=list(countries))
+    if agenda:
+        dims, scenarios = _agenda(random.Random(f"agenda-{seed}"), dims, scenarios)
     return Study(manifest=Manifest(name=f"synthetic-{seed}", default_scenario="base"), documents={}, evidence={},
                  dimensions=dims, stakeholders=stakeholders,
                  institutions=Institutions(countries=countries, chambers=chambers),
@@ -241,6 +246,28 @@ def _with_terms(rng: random.Random, dims: list[Dimension], stakeholders: dict[st
         changed = {"interactions": terms, "conditional_red_lines": lines}
         out[sid] = sh.model_copy(update=changed) if terms or lines else sh
     return out
+
+
+def _agenda(rng: random.Random, dims: dict[str, Dimension], scenarios: dict[str, Scenario]
+            ) -> tuple[dict[str, Dimension], dict[str, Scenario]]:
+    """Items i0-i2 over the dimensions (some left on none); per scenario a bilateral setter per
+    president and a statute setter for the US, each ranking the items and a crowding 'crisis'."""
+    items = ["i0", "i1", "i2"]
+    dims = {d: dim.model_copy(update={"agenda_item": rng.choice(items + [None])}) for d, dim in dims.items()}
+    if not any(dim.agenda_item for dim in dims.values()):
+        first = next(iter(dims))
+        dims[first] = dims[first].model_copy(update={"agenda_item": "i0"})
+    out = {}
+    for sid, sc in scenarios.items():
+        setters = []
+        for who, country, venues in (("us_president", "us", ["bilateral"]), ("mx_president", "mx", ["bilateral"]),
+                                     ("us_president", "us", ["statute", "treaty"])):
+            ranked = rng.sample(items + ["crisis"], 4)
+            capacity = rng.randint(1, 4)
+            setters.append(AgendaSetter(stakeholder=who, country=country, venues=venues, items=ranked,
+                                        capacity=capacity, capacity_range=(max(0.0, capacity - 1.5), capacity + 1.0)))
+        out[sid] = sc.model_copy(update={"agenda": setters})
+    return dims, out
 
 
 def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package:

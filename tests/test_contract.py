@@ -487,11 +487,15 @@ def readme_contracts() -> dict[str, Shape]:
 # On the shipped case, where 2006 has the 1990s mechanisms and the 2002 Border Partnership in place.
 NO_DEAL_CALLS = tuple(Call((*args, "-s", "cir_2006", "--study", str(shipped_case()), "--format", "json"))
                       for args in (("coalition", "spp_only"), ("explain", "spp_only", "mx_president")))
+# The shipped case after 9/11, where an agenda setter keeps packages off (`not_tabled` filled).
+AGENDA = ("--study", str(shipped_case()), "--scenario", "post911_2002", "--format", "json")
 CONTRACT_CALLS = {
-    "rank": [document_call("rank", "json")],
-    "coalition": [document_call("coalition", "json"), NO_DEAL_CALLS[0], Call(TERMS_CALLS["coalition"])],
+    "rank": [document_call("rank", "json"), Call(("rank",) + AGENDA)],
+    "coalition": [document_call("coalition", "json"), NO_DEAL_CALLS[0], Call(TERMS_CALLS["coalition"]),
+                  Call(("coalition", "bush_fox_2001") + AGENDA)],
     "matrix": [document_call("matrix", "json")],
-    "explain": [document_call("explain", "json"), NO_DEAL_CALLS[1], Call(TERMS_CALLS["explain"])],
+    "explain": [document_call("explain", "json"), NO_DEAL_CALLS[1], Call(TERMS_CALLS["explain"]),
+                Call(("explain", "bush_fox_2001", "us_president") + AGENDA)],
     "whatif": [document_call("whatif", "json")],
     "compare": [document_call("compare", "json")],
     "optimize": [document_call("optimize", "json", "highs"),

@@ -318,8 +318,8 @@ def test_frontier_equals_the_enumerated_pareto_set_on_the_mini_study(scenario, s
     assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(flat(expected), abs=1e-9)
 
 
-@settings(max_examples=20, deadline=None)
-@given(generated(max_dimensions=5), st.sampled_from(SOLVERS))
+@settings(max_examples=25, deadline=None)
+@given(generated(), st.sampled_from(SOLVERS))
 def test_frontier_equals_the_enumerated_pareto_set_on_generated_studies(case, solver):
     """One solve per step: a step that finds the same best for the second country replaces the
     last point, so every point kept must still be exactly a Pareto point of the enumeration."""
@@ -355,14 +355,6 @@ def test_frontier_survives_solver_tolerances_found_by_hypothesis(solver, shape, 
         flat(enumerated_frontier(study, sc)), abs=1e-9)
 
 
-@settings(max_examples=25, deadline=None)
-@given(generated(), st.sampled_from(SOLVERS))
-def test_frontier_equals_the_enumerated_pareto_set_on_generated_studies(case, solver):
-    study, sc = case
-    result = frontier(study, sc, solver=solver)
-    expected = enumerated_frontier(study, sc)
-    assert len(result.points) == len(expected)
-    assert flat(tuple(p.gains.values()) for p in result.points) == pytest.approx(flat(expected), abs=1e-9)
     for x in result.placements:
         if x.position == "on the frontier":
             assert x.ratified and tuple(x.gains.values()) in [tuple(p.gains.values()) for p in result.points]
