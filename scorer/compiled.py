@@ -12,12 +12,14 @@ Python: no numpy, no PuLP, so everyday commands start fast."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
+from .credibility import DeliveryTerm, delivery_terms
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
+from .regard import RegardTerm, combined, regard_terms
 
 Package = dict[str, str]
 _VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
@@ -60,11 +62,19 @@ class Profile:
     multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
     weights: dict[str, float]  # salience x multiplier, normalised to sum to one
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
-    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - status-quo value)
+    # dimension -> level -> weight x (value - status-quo value), times the delivery probability where a
+    # delivery term applies, plus share x the other's own coefficients for each regard term
+    coefficients: dict[str, dict[str, float]]
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
     status_quo_value: float
+    delivery: dict[str, DeliveryTerm] = field(default_factory=dict)  # dimension -> its delivery doubt (credibility)
+    regard: tuple[RegardTerm, ...] = ()  # shares of others' own gains (regard)
 
     def value(self, package: Package) -> float:
+        """The weighted values; with delivery or regard terms, the status quo's value plus the
+        picked levels' coefficients (the only form that holds both)."""
+        if self.delivery or self.regard:
+            return self.status_quo_value + sum(row[package[d]] for d, row in self.coefficients.items())
         return sum(w * self.values[d][package[d]] for d, w in self.weights.items())
 
     def gain(self, package: Package) -> float:
@@ -171,6 +181,7 @@ def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
 
 def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str, Profile]:
     reservations = {r.stakeholder: r.reservation for r in scenario.reservation}
+    delivery = delivery_terms(study, scenario)
     out = {}
     for sh in study.stakeholders.values():
         if sh.id in scenario.absent:
@@ -182,15 +193,19 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package) -> dict[str
         total = sum(raw.values())
         weights = {d: (w / total if total > 0 else 0.0) for d, w in raw.items()}
         values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
-        coefficients = {d: {lv: weights[d] * (row[lv] - row[status_quo[d]]) for lv in study.dimensions[d].level_ids}
+        doubt = delivery.get(sh.id, {})
+        coefficients = {d: {lv: (doubt[d].probability if d in doubt else 1.0) * weights[d] * (row[lv] - row[status_quo[d]])
+                            for lv in study.dimensions[d].level_ids}
                         for d, row in values.items()}
         red: dict[str, frozenset[str]] = {}
         for ls in sh.red_lines:
             red[ls.dimension] = red.get(ls.dimension, frozenset()) | _members(study.dimensions[ls.dimension], ls)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()))
-    return out
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()), doubt)
+    terms = regard_terms(scenario, {s: p.coefficients for s, p in out.items()})
+    return {s: replace(p, coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
+            for s, p in out.items()}
 
 
 def _seats(study: Study, scenario: Scenario) -> dict[str, dict[str, float]]:

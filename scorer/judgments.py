@@ -1,5 +1,5 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
-multipliers, explicit values, reservations) with their plausible ranges, and the study as it
+multipliers, explicit values, reservations, delivery probabilities, regard shares) with their plausible ranges, and the study as it
 would stand with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`;
 free of numpy, so commands that only list or probe judgments start fast."""
 
@@ -14,11 +14,12 @@ from .models import Scenario, Study
 DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
-JudgmentKind = Literal["salience", "multiplier", "value", "reservation"]
-KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation")
-# Where each kind of judgment can lie: saliences and multipliers are non-negative, values in [0, 1].
+JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "delivery", "regard"]
+KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "delivery", "regard")
+# Where each kind of judgment can lie: saliences and multipliers are non-negative, values and
+# delivery probabilities in [0, 1], regard shares in [-1, 1].
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
-          "reservation": (-math.inf, math.inf)}
+          "reservation": (-math.inf, math.inf), "delivery": (0.0, 1.0), "regard": (-1.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Judgment:
     stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
     dimension: str | None = None
     level: str | None = None
-    shift: int | None = None  # multiplier, or a scenario's reservation: index in the scenario's list
+    shift: int | None = None  # multiplier, a scenario's reservation, delivery or regard: index in the scenario's list
     evidence: tuple[str, ...] = ()
 
     @property
@@ -80,7 +81,40 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
         out.append(Judgment(f"multiplier:{name}", "multiplier", shift.multiplier,
                             *_bounds(shift.multiplier, shift.multiplier_range), who, shift.dimension, shift=i,
                             evidence=tuple(shift.evidence)))
+    out += _trust(study, scenario, present)
+    regarders = {}
+    for r in scenario.regard:
+        regarders.setdefault(r.other, []).append(r.stakeholder)
+    ids = {s.id for s in present}
+    out = [j if j.kind in ("regard", "reservation") else _with_regarders(j, regarders, ids) for j in out]
     return [j for j in out if j.ranged] if ranged_only else out
+
+
+def _with_regarders(j: Judgment, regarders: dict[str, list[str]], present: set[str]) -> Judgment:
+    """A judgment moving another's own gain moves the gain of whoever regards it too."""
+    extra = [s for o in j.stakeholders for s in regarders.get(o, []) if s in present and s not in j.stakeholders]
+    return j if not extra else Judgment(j.id, j.kind, j.point, j.low, j.high, (*j.stakeholders, *dict.fromkeys(extra)),
+                                        j.dimension, j.level, j.shift, j.evidence)
+
+
+def _trust(study: Study, scenario: Scenario, present: list) -> list[Judgment]:
+    """The scenario's delivery probabilities (credibility) and regard shares."""
+    from .credibility import judges
+    out = []
+    names = [f"{r.country}.{'+'.join(r.dimensions)}" for r in scenario.delivery]
+    for i, rec in enumerate(scenario.delivery):
+        who = tuple(s for s in judges(study, scenario, i)
+                    if any(d in study.stakeholders[s].concerns for d in rec.dimensions))
+        name = names[i] if names.count(names[i]) == 1 else f"{names[i]}[{i}]"
+        out.append(Judgment(f"delivery:{name}", "delivery", rec.probability, *_bounds(rec.probability, rec.probability_range),
+                            who, shift=i, evidence=tuple(rec.evidence)))
+    ids = {s.id for s in present}
+    for i, rec in enumerate(scenario.regard):
+        if rec.stakeholder in ids and rec.other in ids:
+            out.append(Judgment(f"regard:{rec.stakeholder}.{rec.other}", "regard", rec.share,
+                                *_bounds(rec.share, rec.share_range), (rec.stakeholder,), shift=i,
+                                evidence=tuple(rec.evidence)))
+    return out
 
 
 def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float]) -> tuple[Study, Scenario]:
@@ -88,9 +122,14 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
     salience, margins = list(scenario.salience), list(scenario.reservation)
+    delivery, regard = list(scenario.delivery), list(scenario.regard)
     for j, x in settings.items():
         x = float(x)
-        if j.kind == "multiplier":
+        if j.kind == "delivery":
+            delivery[j.shift] = delivery[j.shift].model_copy(update={"probability": x})
+        elif j.kind == "regard":
+            regard[j.shift] = regard[j.shift].model_copy(update={"share": x})
+        elif j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
         elif j.kind == "reservation" and j.shift is not None:
             margins[j.shift] = margins[j.shift].model_copy(update={"reservation": x})
@@ -105,7 +144,8 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             else:
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins})
+    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins,
+                                               "delivery": delivery, "regard": regard})
     new_study = study.model_copy(update={"stakeholders": stakeholders,
                                          "scenarios": {**study.scenarios, scenario.id: new_scenario}})
     return new_study, new_scenario

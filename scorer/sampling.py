@@ -76,6 +76,10 @@ class Kernel:
     low: np.ndarray  # (K,) the judgments' ranges, clipped to where each kind can lie
     high: np.ndarray  # (K,)
     point: np.ndarray  # (K,)
+    # Delivery doubts (credibility): judge, dimension, drawn column (-1: fixed), point probability.
+    delivery: tuple[tuple[int, int, int, float], ...] = ()
+    # Regard terms: stakeholder, other, drawn column (-1: fixed), point share.
+    regard: tuple[tuple[int, int, int, float], ...] = ()
 
 
 def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int]) -> Tests:
@@ -174,7 +178,7 @@ def compile_kernel(study: Study, scenario: Scenario,
         elif j.kind == "value":
             at_level = [float(pkg[j.dimension] == j.level) for pkg in packages]
             val.setdefault(i, []).append((k, dindex[j.dimension], j.point, at_level))
-        else:
+        elif j.kind == "reservation":
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
     value_draws = tuple((i, np.array([r[0] for r in rows], dtype=np.intp), np.array([r[1] for r in rows], dtype=np.intp),
@@ -185,9 +189,14 @@ def compile_kernel(study: Study, scenario: Scenario,
     low = np.array([max(j.low, DOMAIN[j.kind][0]) for j in ranged])
     high = np.array([min(j.high, DOMAIN[j.kind][1]) for j in ranged])
     point = np.array([j.point for j in ranged])
+    column = {(j.kind, j.shift): k for k, j in enumerate(ranged) if j.kind in ("delivery", "regard")}
+    delivery = tuple((index[s], dindex[d], column.get(("delivery", t.index), -1), t.probability)
+                     for s, prof in model.profiles.items() for d, t in prof.delivery.items())
+    regard = tuple((index[s], index[t.other], column.get(("regard", t.index), -1), t.share)
+                   for s, prof in model.profiles.items() for t in prof.regard)
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
-                  low, high, point)
+                  low, high, point, delivery, regard)
 
 
 # --- drawing worlds -------------------------------------------------------------------------
@@ -255,7 +264,35 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
     values = np.matmul(kernel.levels, w)
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
+    if kernel.delivery or kernel.regard:
+        trust_terms(kernel, draws, w, values)
     return values
+
+
+def dimension_values(kernel: Kernel, draws: np.ndarray, s: int, d: int) -> np.ndarray:
+    """(P + 1, n) stakeholder s's value of each package's level on dimension d, values drawn."""
+    out = np.repeat(kernel.levels[s, :, d][:, None], draws.shape[1], axis=1)
+    for t, cols, dims, point, at_level in kernel.value_draws:
+        if t == s:
+            on = dims == d
+            out += at_level[:, on] @ (draws[cols[on]] - point[on, None])
+    return out
+
+
+def _drawn(draws: np.ndarray, column: int, point: float) -> np.ndarray | float:
+    return draws[column] if column >= 0 else point
+
+
+def trust_terms(kernel: Kernel, draws: np.ndarray, w: np.ndarray, values: np.ndarray) -> None:
+    """Apply, in place, the delivery doubts (a judge keeps p of the change a delivered level
+    makes on the dimension) and then the regard terms (share x the other's own gain) to `values`
+    (S, P + 1, n), the status quo last."""
+    for s, d, column, point in kernel.delivery:
+        v = dimension_values(kernel, draws, s, d)
+        values[s] -= (1.0 - _drawn(draws, column, point)) * w[s, d] * (v - v[-1])
+    own = values.copy() if kernel.regard else values
+    for s, o, column, point in kernel.regard:
+        values[s] += _drawn(draws, column, point) * (own[o] - own[o, -1])
 
 
 def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:

@@ -7,8 +7,12 @@ acceptance test `gain >= reservation` is linear in any one judgment x, `c0 + c1 
 salience a_d (or a multiplier on it), gain = (A + a_d m_d D_d) / (B + a_d m_d) with A, B the
 weighted gains and the raw weights of the other dimensions and D_d the value change on d; the
 denominator is positive, so gain >= r  <=>  (A - r B) + a_d m_d (D_d - r) >= 0. A value or a
-reservation enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
-and ratification (monotone in who accepts) changes only at those flip points.
+reservation enters the gain linearly already, and so do a delivery probability and a regard share
+(credibility, regard). So each stakeholder flips at most once, at -c0/c1, and ratification
+(monotone in who accepts) changes only at those flip points. One case is not linear: a judgment
+that moves both a stakeholder's own gain and the own gain of one it regards through two saliences
+(a multiplier both share) makes its margin a sum of ratios; times their positive denominators it is
+a polynomial, whose real roots are the flip points (`margin_polynomial`).
 
 Its JSON contract is stated in the README ("JSON contracts") and produced by `robust_reports`."""
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .compiled import CompiledStudy, Package, compiled
+from .compiled import CompiledStudy, Package, Profile, compiled
 from .judgments import DOMAIN, Judgment
 from .models import Scenario, Study
 from .notebook import Tabular
@@ -51,6 +55,98 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     else:  # a multiplier: the rest of the raw weight on d is the salience times the other shifts
         per_unit = profile.salience[d] * model.shifts(stakeholder, frozenset({judgment.shift})).get(d, 1.0)
     return A - r * B, per_unit * (delta[d] - r)
+
+
+def margin_polynomial(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, ...]:
+    """Coefficients (constant first) of a polynomial in the judgment's value x with the sign of
+    the stakeholder's margin (gain less reservation), all else at its point value: `linear_margin`
+    where the stakeholder has no delivery or regard term, else its own gain plus each regard
+    share times the other's own gain, as ratios brought over their positive denominators."""
+    profile = model.profiles[stakeholder]
+    if not profile.delivery and not profile.regard and judgment.kind not in ("delivery", "regard"):
+        return linear_margin(model, package, judgment, stakeholder)
+    mine = judgment.kind == "reservation" and judgment.stakeholders[0] == stakeholder
+    parts = [(1.0, *_own_gain(model, package, judgment, profile))]
+    for t in profile.regard:
+        share = judgment.kind == "regard" and judgment.shift == t.index
+        num, den = _own_gain(model, package, judgment, model.profiles[t.other])
+        parts.append((1.0, _mul(num, (0.0, 1.0)), den) if share else (t.share, num, den))
+    parts.append((1.0, (0.0, -1.0) if mine else (-profile.reservation,), (1.0,)))
+    total: tuple[float, ...] = (0.0,)
+    for i, (c, num, _) in enumerate(parts):
+        term = tuple(c * a for a in num)
+        for k, (_, _, den) in enumerate(parts):
+            if k != i:
+                term = _mul(term, den)
+        total = _add(total, term)
+    return total
+
+
+def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    n = max(len(a), len(b))
+    return tuple((a[i] if i < len(a) else 0.0) + (b[i] if i < len(b) else 0.0) for i in range(n))
+
+
+def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    if b == (1.0,):
+        return a
+    out = [0.0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        for k, y in enumerate(b):
+            out[i + k] += x * y
+    return tuple(out)
+
+
+def _own_gain(model: CompiledStudy, package: Package, judgment: Judgment, profile: Profile
+              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(numerator, denominator) polynomials in the judgment's value of the profile's own gain
+    (its delivery doubts included, its regard terms not), the denominator positive."""
+    base = model.status_quo
+    p = {d: profile.delivery[d].probability if d in profile.delivery else 1.0 for d in profile.weights}
+    delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
+    gain = sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights)
+    d = judgment.dimension
+    if judgment.kind == "delivery":
+        on = [k for k, t in profile.delivery.items() if t.index == judgment.shift]
+        rest = sum(profile.weights[k] * p[k] * delta[k] for k in profile.weights if k not in on)
+        return (rest, sum(profile.weights[k] * delta[k] for k in on)), (1.0,)
+    if judgment.kind == "value" and judgment.stakeholders[0] == profile.id:
+        slope = profile.weights[d] * p[d] * ((package[d] == judgment.level) - (base[d] == judgment.level))
+        return (gain - slope * judgment.point, slope), (1.0,)
+    moved = d in profile.salience and (
+        (judgment.kind == "salience" and judgment.stakeholders[0] == profile.id)
+        or (judgment.kind == "multiplier" and _shifted(model, judgment, profile.id)))
+    if not moved:
+        return (gain,), (1.0,)
+    raw = {k: profile.salience[k] * profile.multiplier[k] for k in profile.salience}
+    A = sum(raw[k] * p[k] * delta[k] for k in raw if k != d)
+    B = sum(raw[k] for k in raw if k != d)
+    if judgment.kind == "salience":
+        per_unit = profile.multiplier[d]
+    else:
+        per_unit = profile.salience[d] * model.shifts(profile.id, frozenset({judgment.shift})).get(d, 1.0)
+    return (A, per_unit * p[d] * delta[d]), (B, per_unit)
+
+
+def _shifted(model: CompiledStudy, judgment: Judgment, stakeholder: str) -> bool:
+    shift = model.scenario.salience[judgment.shift]
+    return not shift.stakeholders or stakeholder in shift.stakeholders
+
+
+def _roots(poly: tuple[float, ...], lo: float, hi: float) -> list[float]:
+    """The real roots of the polynomial strictly inside (lo, hi), ascending."""
+    import numpy as np
+
+    while len(poly) > 1 and poly[-1] == 0.0:
+        poly = poly[:-1]
+    if len(poly) < 2:
+        return []
+    found = np.roots(list(reversed(poly)))
+    return sorted({float(r.real) for r in found if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real)) and lo < r.real < hi})
+
+
+def _sign(poly: tuple[float, ...], x: float) -> bool:
+    return sum(c * x**i for i, c in enumerate(poly)) >= 0
 
 
 Interval = tuple[float, float]
@@ -154,11 +250,27 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     x0, lo, hi = judgment.point, judgment.low, judgment.high
 
-    forms: dict[str, tuple[float, float]] = {}
+    forms: dict[str, tuple[float, ...]] = {}
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = linear_margin(at.model, package, judgment, s)
+        poly = margin_polynomial(at.model, package, judgment, s)
+        if len(poly) > 2 and any(poly[2:]):
+            flips = _roots(poly, dom_lo, dom_hi)
+            if stance.touched or not flips:
+                rows.append(StakeholderStability(s, stance.accepts, bool(stance.touched), None, (dom_lo, dom_hi), None, 0.0))
+                continue
+            forms[s] = poly
+            interval = (max((f for f in flips if f <= x0), default=dom_lo), min((f for f in flips if f > x0), default=dom_hi))
+            share = 0.0
+            if hi > lo:
+                share = sum(b - a for a, b in _segments(flips, lo, hi) if _sign(poly, _probe(a, b)) != stance.accepts) / (hi - lo)
+            gaps = [g for g in (lo - interval[0] if interval[0] in flips else None,
+                                interval[1] - hi if interval[1] in flips else None) if g is not None]
+            rows.append(StakeholderStability(s, stance.accepts, False, min(flips, key=lambda f: abs(f - x0)), interval,
+                                             min(gaps), share))
+            continue
+        c0, c1 = (*poly, 0.0)[:2]
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
@@ -181,9 +293,10 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     def outcome(x: float) -> bool:
         if not forms:
             return point.ratified
-        return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
+        return at.ratified(study, scenario, {**accepts0, **{s: _sign(poly, x) for s, poly in forms.items()}})
 
-    cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
+    cuts = sorted({r.flip for r in rows if r.flip is not None and len(forms.get(r.stakeholder, ())) == 2}
+                  | {f for poly in forms.values() if len(poly) > 2 for f in _roots(poly, dom_lo, dom_hi)})
     pieces = _segments(cuts, dom_lo, dom_hi)
     verdicts = [outcome(_probe(a, b)) for a, b in pieces]
     flips = tuple(b for (_, b), v, w in zip(pieces, verdicts, verdicts[1:]) if v != w)
