@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import credibility, regard
 from .checks import rule_violations
 from .errors import AccordError
 from .models import Scenario, Study
@@ -23,10 +24,13 @@ class Contribution:
     baseline_level: str
     baseline_value: float
     evidence: tuple[str, ...]
+    delivery: float = 1.0  # the expected delivery of the level (credibility; 1: no doubt)
 
     @property
     def contribution(self) -> float:
-        """This dimension's share of the gain: weight x (value - status-quo value)."""
+        """This dimension's share of the gain: delivery x weight x (value - status-quo value)."""
+        if self.delivery != 1.0:
+            return self.delivery * self.weight * (self.value - self.baseline_value)
         return self.weight * (self.value - self.baseline_value)
 
 
@@ -39,6 +43,7 @@ class Explanation(Tabular):
     gain: float
     reservation: float
     touched: tuple[str, ...]  # red lines touched
+    trust: tuple[dict, ...] = ()  # delivery doubts and regard terms: mechanism, effect on the gain, text, evidence
 
     @property
     def accepts(self) -> bool:
@@ -59,13 +64,16 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
     shifted = model.shifts(stakeholder_id)
     shift_evidence = {s.dimension: tuple(s.evidence) for s in scenario.salience if s.dimension in shifted}
     base = model.status_quo
+    doubt = profile.delivery
     rows = [Contribution(d, w, package[d], profile.values[d][package[d]], base[d], profile.values[d][base[d]],
-                         tuple(concern[d].evidence) + shift_evidence.get(d, ()))
+                         tuple(concern[d].evidence) + shift_evidence.get(d, ()) + (doubt[d].evidence if d in doubt else ()),
+                         doubt[d].probability if d in doubt else 1.0)
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
-    gain = sum(c.contribution for c in rows)
+    trust = credibility.parts(profile, package, base) + regard.parts(profile, package)
+    gain = sum(c.contribution for c in rows) + sum(t["effect"] for t in trust if t["mechanism"] == "regard")
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
-                       tuple(profile.touched(package)))
+                       tuple(profile.touched(package)), tuple(trust))
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ def reasons_table(b: Briefing, shown: set[str]) -> Table:
             worst = [c for c in e.contributions if c.contribution < 0][:2]
             why = "; ".join(f"{c.dimension} ({c.contribution:+.3f})" for c in worst) or "gain below reservation"
             cited = tuple(dict.fromkeys(x for c in worst for x in c.evidence))
+            doubts = sorted((t for t in e.trust if t["effect"] < 0), key=lambda t: t["effect"])[:2]  # delivery, regard
+            why += "".join(f"; {t['text'].split(' — ')[0]} ({t['effect']:+.3f})" for t in doubts)
+            cited = tuple(dict.fromkeys(cited + tuple(x for t in doubts for x in t["evidence"])))
         data.append({"proposal": e.proposal, "blocker": e.stakeholder, "gain": round(e.gain, 6),
                      "reservation": e.reservation, "why": why, "evidence": list(cited)})
         if e.proposal in shown:

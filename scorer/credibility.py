@@ -40,8 +40,15 @@ def delivery_terms(study: Study, scenario: Scenario) -> dict[str, dict[str, Deli
     return out
 
 
-def describe(stakeholder: str, dimension: str, term: DeliveryTerm) -> str:
-    """The term in words, for explanations."""
-    cited = f" — evidence {', '.join(term.evidence)}" if term.evidence else ""
-    return (f"{stakeholder} counts {term.country} delivery on {dimension} at {term.probability:g} of its value "
-            f"(delivery doubt){cited}")
+def parts(profile, package: dict[str, str], status_quo: dict[str, str]) -> list[dict]:
+    """A compiled profile's delivery terms that bear on `package` (the level differs in value from
+    the no-deal level): the gain each takes away, in words with its evidence."""
+    out = []
+    for d, t in profile.delivery.items():
+        full = profile.weights[d] * (profile.values[d][package[d]] - profile.values[d][status_quo[d]])
+        if full != 0.0:
+            cited = f" — evidence {', '.join(t.evidence)}" if t.evidence else ""
+            out.append({"stakeholder": profile.id, "mechanism": "delivery", "effect": (t.probability - 1.0) * full,
+                        "text": f"{profile.id} counts {t.country} {d} {package[d]} at {t.probability:g} of its value "
+                                f"— delivery doubt{cited}", "evidence": list(t.evidence)})
+    return out

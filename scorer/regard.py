@@ -48,8 +48,14 @@ def combined(own: dict[str, dict[str, float]], terms: tuple[RegardTerm, ...]) ->
     return out
 
 
-def describe(stakeholder: str, term: RegardTerm) -> str:
-    """The term in words, for explanations."""
-    cited = f" — evidence {', '.join(term.evidence)}" if term.evidence else ""
-    how = "gains from" if term.share < 0 else "shares in"
-    return f"{stakeholder} {how} {term.other}'s own gain (share {term.share:+g}){cited}"
+def parts(profile, package: dict[str, str]) -> list[dict]:
+    """A compiled profile's regard terms on `package`: the gain each adds, in words with its evidence."""
+    out = []
+    for t in profile.regard:
+        other = sum(row[package[d]] for d, row in t.coefficients.items())
+        cited = f" — evidence {', '.join(t.evidence)}" if t.evidence else ""
+        out.append({"stakeholder": profile.id, "mechanism": "regard", "effect": t.gain(package),
+                    "text": f"{profile.id} counts {t.share:+g} x {t.other}'s own gain ({other:+.3f}) — "
+                            f"{'gains from its failure' if t.share < 0 else 'shares in its success'}{cited}",
+                    "evidence": list(t.evidence)})
+    return out

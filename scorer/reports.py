@@ -3,7 +3,9 @@ rely on (documented in the README). Nothing here computes a score; it only lays 
 
 from __future__ import annotations
 
+from . import credibility, regard
 from .analysis import ComparedDimension, Explanation, WhatIf
+from .compiled import compiled
 from .models import Study
 from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
@@ -83,6 +85,18 @@ def coalition_json(proposal: str, c: Coalition) -> dict:
                              for s, x in c.stances.items()]}
 
 
+def trust_json(t: dict) -> dict:
+    return {"stakeholder": t["stakeholder"], "mechanism": t["mechanism"], "effect": round(t["effect"], 6),
+            "text": t["text"], "evidence": t["evidence"]}
+
+
+def trust_parts(study: Study, scenario: str, package: dict[str, str]) -> list[dict]:
+    """Every present stakeholder's delivery doubts and regard terms bearing on the package."""
+    model = compiled(study, study.scenarios[scenario])
+    return [t for p in model.profiles.values()
+            for t in credibility.parts(p, package, model.status_quo) + regard.parts(p, package)]
+
+
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     countries = [[k, _venue(v), v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
     chambers = [[t.chamber, round(t.share, 4), t.threshold,
@@ -92,6 +106,7 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.touched)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
     flips = [[s, m, "accepts" if c.stances[s].accepts else "rejects"] for s, m in closest_to_flipping(c)]
+    trust = trust_parts(study, c.scenario, study.package(proposal))
     verdict = "RATIFIED" if c.ratified else "NOT RATIFIED"
     return Report([
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
@@ -101,7 +116,9 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
         Table("stakeholders", "Stakeholders", ["stakeholder", "country", "gain", "margin", "accepts", "pivotal",
                                                "red lines touched"], people),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),
-    ], coalition_json(proposal, c))
+        *([Table("trust", "Delivery doubts and regard (effect on the gain)", ["stakeholder", "mechanism", "effect", "how"],
+                 [[t["stakeholder"], t["mechanism"], t["effect"], t["text"]] for t in trust])] if trust else []),
+    ], {**coalition_json(proposal, c), "trust": [trust_json(t) for t in trust]})
 
 
 def explain_table(e: Explanation) -> Table:
@@ -112,11 +129,14 @@ def explain_table(e: Explanation) -> Table:
             "contributions": [{"dimension": c.dimension, "weight": round(c.weight, 6), "level": c.level,
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
-                               "contribution": round(c.contribution, 6), "evidence": list(c.evidence)}
-                              for c in e.contributions]}
+                               "contribution": round(c.contribution, 6), "delivery": c.delivery,
+                               "evidence": list(c.evidence)}
+                              for c in e.contributions],
+            "trust": [trust_json(t) for t in e.trust]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
     notes += [f"red line touched: {b}" for b in e.touched]
+    notes += [f"{t['text']} ({t['effect']:+.3f})" for t in e.trust]
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],
                  rows, data=data, notes=notes)

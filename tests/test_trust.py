@@ -244,3 +244,27 @@ def test_bad_references_are_located(update, path, message):
 def test_bad_values_are_refused(model, fields, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         model(**fields)
+
+
+# --- explanations -------------------------------------------------------------------------------------
+
+
+def test_explain_and_coalition_show_each_terms_part():
+    from scorer.analysis import explain
+    from scorer.reports import coalition_report, explain_table
+    study, sc = with_terms(MINI_STUDY, delivery=[MX_BORDER], regard=[OBSTRUCT])
+    president = explain(study, sc, "pilot_deal", "us_president")
+    assert president.gain == pytest.approx(0.375)
+    border = next(c for c in president.contributions if c.dimension == "border")
+    assert border.delivery == 0.5 and border.contribution == pytest.approx(0.125)
+    (doubt,) = president.trust
+    assert doubt["effect"] == pytest.approx(-0.125)
+    assert doubt["text"].startswith("us_president counts mx border liaison at 0.5 of its value — delivery doubt")
+    moderates = explain(study, sc, "pilot_deal", "house_moderates")
+    assert moderates.gain == pytest.approx(0.5125)
+    assert explain_table(moderates).data["trust"][0]["effect"] == pytest.approx(-0.1875)
+    assert "us_president's own gain (+0.375)" in moderates.trust[0]["text"]
+    c = coalition(study, sc, study.package("pilot_deal"), ["us", "mx"])
+    data = coalition_report(study, "pilot_deal", c).data
+    assert {(t["stakeholder"], t["mechanism"]) for t in data["trust"]} == {("us_president", "delivery"),
+                                                                          ("house_moderates", "regard")}
