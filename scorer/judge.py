@@ -6,7 +6,9 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
     value:STAKEHOLDER.DIMENSION.LEVEL   its value for a level (a preferred level becomes explicit values)
     reservation:STAKEHOLDER             its reservation margin (the scenario's, when the scenario sets one)
     multiplier:DIMENSION                a scenario's salience multiplier (DIMENSION[i] when it has several)
-    seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions"""
+    seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions
+    delivery:COUNTRY.DIMENSIONS         a scenario's delivery probability (credibility)
+    regard:STAKEHOLDER.OTHER            a scenario's regard share"""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seat")
+KINDS = ("salience", "value", "reservation", "multiplier", "seat", "delivery", "regard")
 SEAT_DOMAIN = (0.0, 1.0)
 
 

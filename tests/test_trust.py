@@ -8,8 +8,10 @@ gain 0.5*0.5 + 0.5*0.5 = 0.5; mx_president's 0.3*0.5 (guest workers) + 0.1*(1 - 
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -268,3 +270,36 @@ def test_explain_and_coalition_show_each_terms_part():
     data = coalition_report(study, "pilot_deal", c).data
     assert {(t["stakeholder"], t["mechanism"]) for t in data["trust"]} == {("us_president", "delivery"),
                                                                           ("house_moderates", "regard")}
+
+
+def test_the_robust_programmes_world_coefficients_equal_the_samplers_gains():
+    """The robust search states each world's gain as linear coefficients (delivery and regard
+    drawn); summed over a proposal's levels they are the sampler's gains in that world."""
+    from scorer.robust_search import _world_coefficients
+    from scorer.sampling import weights
+    study = synthetic_study(5, 3, 10, seed=8, delivery=True, regard=True)
+    for sc in study.scenarios.values():
+        kernel = compile_kernel(study, sc)
+        model = compiled(study, sc)
+        worlds = draw(kernel, 4, np.random.default_rng(1))
+        gains = evaluate(kernel, worlds).gains
+        w = weights(kernel, worlds)
+        for i, s in enumerate(kernel.stakeholders):
+            if s not in model.profiles:
+                continue
+            for n, coefficients in enumerate(_world_coefficients(model, kernel, worlds, w, i)):
+                for p, proposal in enumerate(kernel.proposals):
+                    package = study.package(proposal)
+                    total = sum(row[package[d]] for d, row in coefficients.items())
+                    assert total == pytest.approx(gains[i, p, n], abs=1e-12), (s, proposal, n)
+
+
+def test_whatif_judges_a_regard_share_and_a_delivery_probability(run):
+    case = ("--study", str(Path(__file__).resolve().parents[1]))
+    code, out, _ = run("whatif", "bush_fox_2001", *case, "-s", "post911_2002", "--judge",
+                       "regard:mx_pri.mx_president=-0.2", "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and not data["ratified_before"] and data["ratified_after"] and "mx_pri" in data["flips"]
+    code, _, err = run("whatif", "bush_fox_2001", *case, "-s", "post911_2002", "--judge",
+                       "delivery:mx.transit_enforcement+emigration_control=1.5")
+    assert code == 2 and "outside [0.0, 1.0]" in err
