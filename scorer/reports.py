@@ -118,7 +118,7 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),
         *([Table("trust", "Delivery doubts and regard (effect on the gain)", ["stakeholder", "mechanism", "effect", "how"],
                  [[t["stakeholder"], t["mechanism"], t["effect"], t["text"]] for t in trust])] if trust else []),
-    ], {**coalition_json(proposal, c), "trust": [trust_json(t) for t in trust]})
+    ], coalition_json(proposal, c))
 
 
 def explain_table(e: Explanation) -> Table:

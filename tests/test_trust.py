@@ -267,9 +267,8 @@ def test_explain_and_coalition_show_each_terms_part():
     assert explain_table(moderates).data["trust"][0]["effect"] == pytest.approx(-0.1875)
     assert "us_president's own gain (+0.375)" in moderates.trust[0]["text"]
     c = coalition(study, sc, study.package("pilot_deal"), ["us", "mx"])
-    data = coalition_report(study, "pilot_deal", c).data
-    assert {(t["stakeholder"], t["mechanism"]) for t in data["trust"]} == {("us_president", "delivery"),
-                                                                          ("house_moderates", "regard")}
+    table = next(t for t in coalition_report(study, "pilot_deal", c).tables if t.key == "trust")
+    assert {(r[0], r[1]) for r in table.rows} == {("us_president", "delivery"), ("house_moderates", "regard")}
 
 
 def test_the_robust_programmes_world_coefficients_equal_the_samplers_gains():
