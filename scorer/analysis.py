@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import credibility, regard
 from .checks import rule_violations
 from .errors import AccordError
 from .interactions import Part, parts
@@ -24,10 +25,13 @@ class Contribution:
     baseline_level: str
     baseline_value: float
     evidence: tuple[str, ...]
+    delivery: float = 1.0  # the expected delivery of the level (credibility; 1: no doubt)
 
     @property
     def contribution(self) -> float:
-        """This dimension's share of the gain: weight x (value - status-quo value)."""
+        """This dimension's share of the gain: delivery x weight x (value - status-quo value)."""
+        if self.delivery != 1.0:
+            return self.delivery * self.weight * (self.value - self.baseline_value)
         return self.weight * (self.value - self.baseline_value)
 
 
@@ -44,6 +48,7 @@ class Explanation(Tabular):
     no_deal: tuple[str, ...] = ()  # the no-deal point the gain is measured against, in words
     terms: tuple[Part, ...] = ()  # non-additive terms' parts in the gain, conditional red lines touched
     not_tabled: tuple[str, ...] = ()  # where the stakeholder, as agenda setter, keeps the proposal off
+    trust: tuple[dict, ...] = ()  # delivery doubts and regard terms: mechanism, effect on the gain, text, evidence
 
     @property
     def accepts(self) -> bool:
@@ -64,16 +69,20 @@ def explain(study: Study, scenario: Scenario, proposal_id: str, stakeholder_id: 
     shifted = model.shifts(stakeholder_id)
     shift_evidence = {s.dimension: tuple(s.evidence) for s in scenario.salience if s.dimension in shifted}
     base = model.status_quo
+    doubt = profile.delivery
     rows = [Contribution(d, w, package[d], profile.values[d][package[d]], base[d], profile.values[d][base[d]],
-                         tuple(concern[d].evidence) + shift_evidence.get(d, ()))
+                         tuple(concern[d].evidence) + shift_evidence.get(d, ()) + (doubt[d].evidence if d in doubt else ()),
+                         doubt[d].probability if d in doubt else 1.0)
             for d, w in profile.weights.items()]
     rows.sort(key=lambda c: (-abs(c.contribution), c.dimension))
     terms = parts(profile, package)
-    gain = sum(c.contribution for c in rows) + profile.threat + sum(t.amount for t in terms if t.amount is not None)
+    trust = credibility.parts(profile, package, base) + regard.parts(profile, package)
+    gain = (sum(c.contribution for c in rows) + profile.threat + sum(t.amount for t in terms if t.amount is not None)
+            + sum(t["effect"] for t in trust if t["mechanism"] == "regard"))
     off = model.not_tabled(package, study.proposals[proposal_id].countries) if proposal_id in study.proposals else ()
     return Explanation(proposal_id, stakeholder_id, scenario.id, tuple(rows), gain, profile.reservation,
                        tuple(profile.touched(package)), profile.threat, model.reversion.lines, terms,
-                       tuple(str(n) for n in off if n.setter == stakeholder_id))
+                       tuple(str(n) for n in off if n.setter == stakeholder_id), tuple(trust))
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,9 @@ def reasons_table(b: Briefing, shown: set[str]) -> Table:
                             + [f"{t.label} ({t.amount:+.3f})" for t in against]) or "gain below reservation"
             cited = tuple(dict.fromkeys([x for c in worst for x in c.evidence]
                                         + [x for t in against for x in t.evidence]))
+            doubts = sorted((t for t in e.trust if t["effect"] < 0), key=lambda t: t["effect"])[:2]  # delivery, regard
+            why += "".join(f"; {t['text'].split(' — ')[0]} ({t['effect']:+.3f})" for t in doubts)
+            cited = tuple(dict.fromkeys(cited + tuple(x for t in doubts for x in t["evidence"])))
         data.append({"proposal": e.proposal, "blocker": e.stakeholder, "gain": round(e.gain, 6),
                      "reservation": e.reservation, "why": why, "evidence": list(cited)})
         if e.proposal in shown:

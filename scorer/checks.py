@@ -350,6 +350,48 @@ class _Checker:
                              f"'agenda_item') {_expected(sorted(carried))}")
                 self.evidence(*k, base + ("evidence",), setter.evidence)
 
+    def delivery(self) -> None:
+        """Delivery judgments (credibility) name a known country, dimensions and judges, and judge
+        each (judge, dimension) at most once per scenario."""
+        for sc in self.s.scenarios.values():
+            k = ("scenario", sc.id)
+            seen: dict[tuple[str, str], int] = {}
+            for i, rec in enumerate(sc.delivery):
+                base = ("delivery", i)
+                self.ref(*k, base + ("country",), rec.country, "country", self.s.institutions.countries)
+                dims = [d for j, d in enumerate(rec.dimensions)
+                        if self.ref(*k, base + ("dimensions", j), d, "dimension", self.s.dimensions)]
+                judges = [s for j, s in enumerate(rec.judges)
+                          if self.ref(*k, base + ("judges", j), s, "stakeholder", self.s.stakeholders)]
+                for j, s in enumerate(rec.judges):
+                    if s in self.s.stakeholders and self.s.stakeholders[s].country == rec.country:
+                        self.add(*k, base + ("judges", j), f"judge '{s}' belongs to '{rec.country}', the country "
+                                 "that delivers; a judge is an actor of another country")
+                if not rec.judges:
+                    judges = [s.id for s in self.s.stakeholders.values() if s.country != rec.country]
+                for s in judges:
+                    for d in dims:
+                        if (s, d) in seen:
+                            self.add(*k, base + ("dimensions",), f"'{s}' already judges delivery on '{d}' in "
+                                     f"delivery[{seen[s, d]}]")
+                        seen.setdefault((s, d), i)
+                self.evidence(*k, base + ("evidence",), rec.evidence)
+
+    def regard(self) -> None:
+        """Regard terms name known stakeholders, at most one term per (stakeholder, other)."""
+        for sc in self.s.scenarios.values():
+            k = ("scenario", sc.id)
+            seen: dict[tuple[str, str], int] = {}
+            for i, rec in enumerate(sc.regard):
+                base = ("regard", i)
+                self.ref(*k, base + ("stakeholder",), rec.stakeholder, "stakeholder", self.s.stakeholders)
+                self.ref(*k, base + ("other",), rec.other, "stakeholder", self.s.stakeholders)
+                if (rec.stakeholder, rec.other) in seen:
+                    self.add(*k, base, f"'{rec.stakeholder}' already regards '{rec.other}' in "
+                             f"regard[{seen[rec.stakeholder, rec.other]}]")
+                seen.setdefault((rec.stakeholder, rec.other), i)
+                self.evidence(*k, base + ("evidence",), rec.evidence)
+
     def proposals(self) -> None:
         if "status_quo" not in self.s.proposals and "proposal" not in self.broken:
             self.add("manifest", "manifest", (), "the study has no 'status_quo' proposal")
@@ -448,6 +490,8 @@ class _Checker:
         self.scenarios()
         self.reversion()
         self.agenda()
+        self.delivery()
+        self.regard()
         self.proposals()
         self.tables()
         self.episodes()

@@ -14,15 +14,17 @@ commands start fast."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
 from . import interactions
-from .interactions import ConditionalLine, Term
 from .agenda import Gate, NotTabled, gates, not_tabled
+from .credibility import DeliveryTerm, delivery_terms
+from .interactions import ConditionalLine, Term
 from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
+from .regard import RegardTerm, combined, regard_terms
 from .reversion import Reversion, in_place, reversion
 from .seat_ranges import Split, splits
 
@@ -67,15 +69,25 @@ class Profile:
     multiplier: dict[str, float]  # the product of the scenario's shifts on each salience (1 if none)
     weights: dict[str, float]  # the stakes: salience / sum of saliences, x multiplier (see `stakes`)
     values: dict[str, dict[str, float]]  # dimension -> level -> value in [0, 1]
-    coefficients: dict[str, dict[str, float]]  # dimension -> level -> weight x (value - no-deal value)
+    # dimension -> level -> weight x (value - no-deal value), times the delivery probability where a
+    # delivery term applies, plus share x the other's own coefficients for each regard term
+    coefficients: dict[str, dict[str, float]]
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
     status_quo_value: float  # its value of the no-deal point (terms included), less `threat`
     threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
     terms: tuple[Term, ...] = ()  # non-additive terms (`interactions`)
     conditional_red_lines: tuple[ConditionalLine, ...] = ()  # held at the point reading
+    delivery: dict[str, DeliveryTerm] = field(default_factory=dict)  # dimension -> its delivery doubt (credibility)
+    regard: tuple[RegardTerm, ...] = ()  # shares of others' own gains (regard)
 
     def value(self, package: Package) -> float:
-        linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
+        """The weighted values plus the terms'; with delivery or regard terms, the linear part is
+        the no-deal point's plus the picked levels' coefficients (the only form that holds both)."""
+        if self.delivery or self.regard:
+            at_no_deal = self.status_quo_value + self.threat - sum(t.adjustment * t.at_status_quo for t in self.terms)
+            linear = at_no_deal + sum(row[package[d]] for d, row in self.coefficients.items())
+        else:
+            linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
         return linear + interactions.value(self.terms, package) if self.terms else linear
 
     def gain(self, package: Package) -> float:
@@ -207,6 +219,7 @@ def _members(dimension: Dimension, levels: LevelSet) -> frozenset[str]:
 
 def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[str, float]) -> dict[str, Profile]:
     reservations = {r.stakeholder: r.reservation for r in scenario.reservation}
+    delivery = delivery_terms(study, scenario)
     out = {}
     for sh in study.stakeholders.values():
         if sh.id in scenario.absent:
@@ -216,7 +229,9 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[
         multiplier = {d: shifts.get(d, 1.0) for d in sh.concerns}
         weights = stakes(salience, multiplier)
         values = {d: level_values(study.dimensions[d], c.values, c.preferred) for d, c in sh.concerns.items()}
-        coefficients = {d: {lv: weights[d] * (row[lv] - row[status_quo[d]]) for lv in study.dimensions[d].level_ids}
+        doubt = delivery.get(sh.id, {})
+        coefficients = {d: {lv: (doubt[d].probability if d in doubt else 1.0) * weights[d] * (row[lv] - row[status_quo[d]])
+                            for lv in study.dimensions[d].level_ids}
                         for d, row in values.items()}
         red: dict[str, frozenset[str]] = {}
         for ls in sh.red_lines:
@@ -224,8 +239,11 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[
         threat = cost.get(sh.id, 0.0)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat)
-    return out
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat,
+                             delivery=doubt)
+    terms = regard_terms(scenario, {s: p.coefficients for s, p in out.items()})
+    return {s: replace(p, coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
+            for s, p in out.items()}
 
 
 def _seats(study: Study, scenario: Scenario) -> dict[str, dict[str, float]]:

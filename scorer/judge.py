@@ -9,7 +9,9 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
     seats:CHAMBER.BLOC                  a ranged party split: the bloc's share of its party's seats
     threat:ID                           the cost of a scenario's threat to those it hurts
     seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions
-    capacity:STAKEHOLDER                an agenda setter's capacity (STAKEHOLDER[i] when it sets several)"""
+    capacity:STAKEHOLDER                an agenda setter's capacity (STAKEHOLDER[i] when it sets several)
+    delivery:COUNTRY.DIMENSIONS         a scenario's delivery probability (credibility)
+    regard:STAKEHOLDER.OTHER            a scenario's regard share"""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from .reports import whatif_report
 from .scoring import resolve_proposal
 
 KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat", "adjustment", "credence",
-         "capacity")
+         "capacity", "delivery", "regard")
 SEAT_DOMAIN = (0.0, 1.0)
 
 

@@ -1,9 +1,9 @@
 """The study's judgments: the numbers read from qualitative sources (saliences, scenario
 multipliers, explicit values, reservations, a party's split between its blocs, threats' costs,
-the adjustments of non-additive terms, the credence of a hedged red line, agenda capacities) with
-their plausible ranges, and the study as it would stand with some of them set otherwise (a world).
-Shared by `sensitivity` and `sampling`; free of numpy, so commands that only list or probe
-judgments start fast."""
+the adjustments of non-additive terms, the credence of a hedged red line, agenda capacities,
+delivery probabilities, regard shares) with their plausible ranges, and the study as it would stand
+with some of them set otherwise (a world). Shared by `sensitivity` and `sampling`; free of numpy, so
+commands that only list or probe judgments start fast."""
 
 from __future__ import annotations
 
@@ -18,16 +18,17 @@ DEFAULT_SEED = 2001
 DEFAULT_SAMPLES = 10_000
 DISTRIBUTIONS = ("uniform", "triangular")
 JudgmentKind = Literal["salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment", "credence",
-                       "capacity"]
+                       "capacity", "delivery", "regard"]
 KINDS: tuple[JudgmentKind, ...] = ("salience", "multiplier", "value", "reservation", "seats", "threat", "adjustment",
-                                   "credence", "capacity")
+                                   "credence", "capacity", "delivery", "regard")
 # Where each kind of judgment can lie: saliences, multipliers, threats' costs and agenda capacities
-# are non-negative, values and a bloc's share of its party's seats in [0, 1]. A credence (the
-# probability a red line is held) ranges over [0, 1]; a sampled world draws it held (1) with that
-# probability or not (0).
+# are non-negative, values, delivery probabilities and a bloc's share of its party's seats in
+# [0, 1], regard shares in [-1, 1]. A credence (the probability a red line is held) ranges over
+# [0, 1]; a sampled world draws it held (1) with that probability or not (0).
 DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (0.0, 1.0),
           "reservation": (-math.inf, math.inf), "seats": (0.0, 1.0), "threat": (0.0, math.inf),
-          "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0), "capacity": (0.0, math.inf)}
+          "adjustment": (-math.inf, math.inf), "credence": (0.0, 1.0), "capacity": (0.0, math.inf),
+          "delivery": (0.0, 1.0), "regard": (-1.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Judgment:
     stakeholders: tuple[str, ...]  # the present stakeholders whose gain or margin it moves
     dimension: str | None = None
     level: str | None = None
-    shift: int | None = None  # multiplier, threat, a scenario's reservation or capacity: index in the scenario's list
+    shift: int | None = None  # multiplier, threat, a scenario's reservation, capacity, delivery or regard: index in its list
     evidence: tuple[str, ...] = ()
     split: seat_ranges.Split | None = None  # seats: the party split whose bloc's share it is
     term: int | None = None  # adjustment or credence: index in the stakeholder's interactions or conditional red lines
@@ -116,7 +117,42 @@ def judgments(study: Study, scenario: Scenario, ranged_only: bool = False) -> li
         out.append(Judgment(f"capacity:{name}", "capacity", float(setter.capacity),
                             *_bounds(float(setter.capacity), setter.capacity_range), (), shift=i,
                             evidence=tuple(setter.evidence)))
+    out += _trust(study, scenario, present)
+    regarders = {}
+    for r in scenario.regard:
+        regarders.setdefault(r.other, []).append(r.stakeholder)
+    ids = {s.id for s in present}
+    # Those who regard another see what moves its gain over the levels (not its threats or terms).
+    out = [_with_regarders(j, regarders, ids) if j.kind in ("salience", "multiplier", "value", "delivery") else j
+           for j in out]
     return [j for j in out if j.ranged] if ranged_only else out
+
+
+def _with_regarders(j: Judgment, regarders: dict[str, list[str]], present: set[str]) -> Judgment:
+    """A judgment moving another's own gain moves the gain of whoever regards it too."""
+    extra = [s for o in j.stakeholders for s in regarders.get(o, []) if s in present and s not in j.stakeholders]
+    return j if not extra else Judgment(j.id, j.kind, j.point, j.low, j.high, (*j.stakeholders, *dict.fromkeys(extra)),
+                                        j.dimension, j.level, j.shift, j.evidence)
+
+
+def _trust(study: Study, scenario: Scenario, present: list) -> list[Judgment]:
+    """The scenario's delivery probabilities (credibility) and regard shares."""
+    from .credibility import judges
+    out = []
+    names = [f"{r.country}.{'+'.join(r.dimensions)}" for r in scenario.delivery]
+    for i, rec in enumerate(scenario.delivery):
+        who = tuple(s for s in judges(study, scenario, i)
+                    if any(d in study.stakeholders[s].concerns for d in rec.dimensions))
+        name = names[i] if names.count(names[i]) == 1 else f"{names[i]}[{i}]"
+        out.append(Judgment(f"delivery:{name}", "delivery", rec.probability, *_bounds(rec.probability, rec.probability_range),
+                            who, shift=i, evidence=tuple(rec.evidence)))
+    ids = {s.id for s in present}
+    for i, rec in enumerate(scenario.regard):
+        if rec.stakeholder in ids and rec.other in ids:
+            out.append(Judgment(f"regard:{rec.stakeholder}.{rec.other}", "regard", rec.share,
+                                *_bounds(rec.share, rec.share_range), (rec.stakeholder,), shift=i,
+                                evidence=tuple(rec.evidence)))
+    return out
 
 
 def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float]) -> tuple[Study, Scenario]:
@@ -124,7 +160,7 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
     salience, margins, threats = list(scenario.salience), list(scenario.reservation), list(scenario.threats)
-    agenda = list(scenario.agenda)
+    agenda, delivery, regard = list(scenario.agenda), list(scenario.delivery), list(scenario.regard)
     seat_settings = {j: x for j, x in settings.items() if j.kind == "seats"}
     for j, x in settings.items():
         x = float(x)
@@ -132,6 +168,10 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
             continue
         if j.kind == "capacity":
             agenda[j.shift] = agenda[j.shift].model_copy(update={"capacity": x})
+        elif j.kind == "delivery":
+            delivery[j.shift] = delivery[j.shift].model_copy(update={"probability": x})
+        elif j.kind == "regard":
+            regard[j.shift] = regard[j.shift].model_copy(update={"share": x})
         elif j.kind == "multiplier":
             salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
         elif j.kind == "threat":
@@ -157,7 +197,7 @@ def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
     new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "threats": threats,
-                                               "agenda": agenda})
+                                               "agenda": agenda, "delivery": delivery, "regard": regard})
     new_study = study.model_copy(update={"stakeholders": stakeholders})
     for j, x in seat_settings.items():
         new_study, new_scenario = seat_ranges.with_share(new_study, new_scenario, j.split, float(x))

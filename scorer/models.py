@@ -446,6 +446,47 @@ class AgendaSetter(Model):
         return self
 
 
+class Delivery(Model):
+    """A delivery judgment (credibility of commitments): the judges expect the levels `country`
+    must deliver on `dimensions` to be delivered with `probability`; a judge then values a level
+    at p x its value + (1 - p) x the value of the no-deal level."""
+
+    country: Id = Field(description="The country that must deliver.")
+    dimensions: list[Id] = Field(min_length=1)
+    judges: list[Id] = Field([], description="Stakeholders who judge; empty: every actor of another country.")
+    probability: Unit
+    probability_range: Range | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Delivery:
+        check_range(self.probability, self.probability_range, "probability")
+        if self.probability_range is not None and not 0.0 <= self.probability_range[0] <= self.probability_range[1] <= 1.0:
+            raise ValueError(f"probability_range must lie within [0, 1], found {list(self.probability_range)}")
+        return self
+
+
+class Regard(Model):
+    """An other-regarding term: `stakeholder`'s gain includes `share` x `other`'s own gain (its
+    gain without its own regard terms: regard does not chain). A negative share: it gains from
+    the other's loss (an opposition that profits from the president's failure)."""
+
+    stakeholder: Id
+    other: Id
+    share: Annotated[Real, Field(ge=-1.0, le=1.0)]
+    share_range: Range | None = None
+    evidence: list[Id] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Regard:
+        check_range(self.share, self.share_range, "share")
+        if self.share_range is not None and not -1.0 <= self.share_range[0] <= self.share_range[1] <= 1.0:
+            raise ValueError(f"share_range must lie within [-1, 1], found {list(self.share_range)}")
+        if self.stakeholder == self.other:
+            raise ValueError(f"'{self.stakeholder}' cannot regard itself")
+        return self
+
+
 class Scenario(Model):
     """criteria/scenarios/<id>.toml: a context that shifts saliences, margins and seats."""
 
@@ -462,6 +503,8 @@ class Scenario(Model):
         "Dimension id -> the level already in place in this period (default: the dimension's first level)."))
     threats: list[Threat] = []
     agenda: list[AgendaSetter] = Field([], description="Who can keep an item off an agenda in this context.")
+    delivery: list[Delivery] = Field([], description="Delivery judgments: how far the judges expect levels to be delivered.")
+    regard: list[Regard] = Field([], description="Other-regarding terms: a share of another's own gain.")
 
 
 # --- proposals ------------------------------------------------------------------------------

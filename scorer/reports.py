@@ -3,6 +3,7 @@ rely on (documented in the README). Nothing here computes a score; it only lays 
 
 from __future__ import annotations
 
+from . import credibility, regard
 from .analysis import ComparedDimension, Explanation, WhatIf
 from .compiled import compiled
 from .interactions import hedged
@@ -10,6 +11,7 @@ from .models import Study
 from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
 from .render import Gain, Report, Table
+from .scoring import resolve_proposal
 
 
 def _venue(v: CountryVerdict) -> str:
@@ -122,6 +124,18 @@ def no_deal_note(scenario: str, lines: tuple[str, ...]) -> list[str]:
     return [f"gain measured against the {scenario} no-deal point: " + "; ".join(lines)] if lines else []
 
 
+def trust_json(t: dict) -> dict:
+    return {"stakeholder": t["stakeholder"], "mechanism": t["mechanism"], "effect": round(t["effect"], 6),
+            "text": t["text"], "evidence": t["evidence"]}
+
+
+def trust_parts(study: Study, scenario: str, package: dict[str, str]) -> list[dict]:
+    """Every present stakeholder's delivery doubts and regard terms bearing on the package."""
+    model = compiled(study, study.scenarios[scenario])
+    return [t for p in model.profiles.values()
+            for t in credibility.parts(p, package, model.status_quo) + regard.parts(p, package)]
+
+
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     countries = [[k, _venue(v), v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
     chambers = [_chamber_row(t) for v in c.countries.values() for t in v.chambers.values()]
@@ -134,6 +148,7 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
     people = [[s, study.stakeholders[s].country, x.gain, x.margin, x.accepts, s in c.pivotal, ", ".join(x.touched)]
               for s, x in sorted(c.stances.items(), key=lambda kv: -kv[1].gain)]
     flips = [[s, m, "accepts" if c.stances[s].accepts else "rejects"] for s, m in closest_to_flipping(c)]
+    trust = trust_parts(study, c.scenario, resolve_proposal(study, proposal, study.scenarios[c.scenario]))
     verdict = "RATIFIED" if c.ratified else "NOT RATIFIED" if c.tabled else "NOT TABLED"
     return Report([
         Table("countries", f"{proposal} in {c.scenario}: {verdict}", ["country", "venue", "ratified", "required actors",
@@ -146,6 +161,8 @@ def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
                                                "red lines touched"], people,
               notes=[f"{s}: {t.words}" for s, x in c.stances.items() for t in x.terms]),
         Table("closest", "Closest to flipping (margin = gain - reservation)", ["stakeholder", "margin", "now"], flips),
+        *([Table("trust", "Delivery doubts and regard (effect on the gain)", ["stakeholder", "mechanism", "effect", "how"],
+                 [[t["stakeholder"], t["mechanism"], t["effect"], t["text"]] for t in trust])] if trust else []),
     ], coalition_json(proposal, c))
 
 
@@ -158,15 +175,18 @@ def explain_table(e: Explanation) -> Table:
             "contributions": [{"dimension": c.dimension, "weight": round(c.weight, 6), "level": c.level,
                                "value": round(c.value, 6), "status_quo_level": c.baseline_level,
                                "status_quo_value": round(c.baseline_value, 6),
-                               "contribution": round(c.contribution, 6), "evidence": list(c.evidence)}
+                               "contribution": round(c.contribution, 6), "delivery": c.delivery,
+                               "evidence": list(c.evidence)}
                               for c in e.contributions],
-            "threat": round(e.threat, 6), "no_deal": list(e.no_deal), "terms": [t.json() for t in e.terms]}
+            "threat": round(e.threat, 6), "no_deal": list(e.no_deal), "terms": [t.json() for t in e.terms],
+            "trust": [trust_json(t) for t in e.trust]}
     verdict = "accepts" if e.accepts else "rejects"
     notes = [f"gain {e.gain:+.3f} against reservation {e.reservation:+.3f}: {verdict}"]
     notes += [f"of which {e.threat:+.3f}: what threats take from its no-deal value"] if e.threat else []
     notes += no_deal_note(e.scenario, e.no_deal)
     notes += [f"red line touched: {b}" for b in hedged(e.touched, e.terms)]
     notes += [f"term {t.words}" for t in e.terms if t.amount is not None]
+    notes += [f"{t['text']} ({t['effect']:+.3f})" for t in e.trust]
     notes += list(e.not_tabled)
     return Table("explain", f"Why {e.stakeholder} {verdict} {e.proposal} ({e.scenario})",
                  ["dimension", "weight", "status quo", "proposal", "value sq", "value", "contribution", "evidence"],

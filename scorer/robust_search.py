@@ -38,6 +38,7 @@ from .milp import actor_on, add_acceptance, add_agenda, add_chamber_test, chambe
 from .models import Scenario, Study, Venue
 from .search import OptimizerMismatch, optimize
 from .ratification import coalition
+from .regard import RegardTerm, combined
 from .sampling import (Kernel, capacities, chamber_in_world, compile_kernel, draw, ratified_counts, reservations,
                        threats, weights)
 from .solver import default_solver, run
@@ -82,22 +83,41 @@ def signers(study: Study, limits: Limits, scenario: Scenario | None = None) -> l
     return list(dict.fromkeys(a for c in limits.countries for a in model.tests[c][Venue.executive].actors))
 
 
-def _world_coefficients(model: CompiledStudy, kernel: Kernel, draws: np.ndarray, w: np.ndarray, s: int
-                        ) -> list[dict[str, dict[str, float]]]:
-    """Per world: dimension -> level -> gain coefficient of stakeholder index s, its sampled
-    weight times the level's sampled value less the status quo's."""
+def _own_world_coefficients(model: CompiledStudy, kernel: Kernel, draws: np.ndarray, w: np.ndarray, s: int
+                            ) -> list[dict[str, dict[str, float]]]:
+    """Per world: dimension -> level -> own gain coefficient of stakeholder index s, its sampled
+    weight times the level's sampled value less the status quo's, times its sampled delivery
+    probability where a delivery doubt applies."""
     profile = model.profiles[kernel.stakeholders[s]]
     dindex = {d: i for i, d in enumerate(model.levels)}
     drawn = [(k, j.dimension, j.level) for k, j in enumerate(kernel.judgments)
              if j.kind == "value" and j.stakeholders[0] == profile.id]
+    doubt = {d: (column, point) for i, d, column, point in kernel.delivery if i == s}
+    dims = list(model.levels)
     out = []
     for n in range(draws.shape[1]):
         values = {d: dict(row) for d, row in profile.values.items()}
         for k, d, lv in drawn:
             values[d][lv] = draws[k, n]
-        out.append({d: {lv: w[s, dindex[d], n] * (row[lv] - row[model.status_quo[d]]) for lv in model.levels[d]}
+        p = {dims[d]: (draws[c, n] if c >= 0 else x) for d, (c, x) in doubt.items()}
+        out.append({d: {lv: p.get(d, 1.0) * w[s, dindex[d], n] * (row[lv] - row[model.status_quo[d]])
+                        for lv in model.levels[d]}
                     for d, row in values.items()})
     return out
+
+
+def _world_coefficients(model: CompiledStudy, kernel: Kernel, draws: np.ndarray, w: np.ndarray, s: int
+                        ) -> list[dict[str, dict[str, float]]]:
+    """Per world: stakeholder index s's gain coefficients, its own plus each regard term's sampled
+    share of the other's own."""
+    own = _own_world_coefficients(model, kernel, draws, w, s)
+    for i, o, column, point in kernel.regard:
+        if i == s:
+            other = _own_world_coefficients(model, kernel, draws, w, o)
+            own = [combined(mine, (RegardTerm(kernel.stakeholders[o], float(draws[column, n]) if column >= 0 else point,
+                                              -1, theirs, ()),))
+                   for n, (mine, theirs) in enumerate(zip(own, other))]
+    return own
 
 
 def formulate_robust(model: CompiledStudy, limits: Limits, kernel: Kernel, draws: np.ndarray):

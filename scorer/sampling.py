@@ -111,6 +111,10 @@ class Kernel:
     terms: np.ndarray | None = None  # (S, P + 1)
     term_draws: tuple[tuple[int, int, np.ndarray, float], ...] = ()
     credence_draws: tuple[tuple[int, int, np.ndarray], ...] = ()
+    # Delivery doubts (credibility): judge, dimension, drawn column (-1: fixed), point probability.
+    delivery: tuple[tuple[int, int, int, float], ...] = ()
+    # Regard terms: stakeholder, other, drawn column (-1: fixed), point share.
+    regard: tuple[tuple[int, int, int, float], ...] = ()
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
@@ -251,7 +255,7 @@ def compile_kernel(study: Study, scenario: Scenario,
             believe.append((k, i, np.array([line.touches(pkg) for pkg in packages[:-1]], dtype=bool)))
         elif j.kind == "capacity":
             cap.append((k, j.shift))
-        else:
+        elif j.kind == "reservation":
             res.append((k, i))
     columns = lambda rows, n: tuple(np.array([r[c] for r in rows], dtype=np.intp) for c in range(n))  # noqa: E731
     value_draws = tuple((i, np.array([r[0] for r in rows], dtype=np.intp), np.array([r[1] for r in rows], dtype=np.intp),
@@ -271,11 +275,16 @@ def compile_kernel(study: Study, scenario: Scenario,
                            for pkg in packages] for s in sids]).reshape(S, P1)
     need = np.array([[g.need(pkg, model.status_quo) if g.applies(c, model.venue_needed(pkg, g.country)) else 0
                       for g in model.agenda] for pkg, c in where], dtype=float).reshape(len(where), len(model.agenda))
+    column = {(j.kind, j.shift): k for k, j in enumerate(ranged) if j.kind in ("delivery", "regard")}
+    delivery = tuple((index[s], dindex[d], column.get(("delivery", t.index), -1), t.probability)
+                     for s, prof in model.profiles.items() for d, t in prof.delivery.items())
+    regard = tuple((index[s], index[t.other], column.get(("regard", t.index), -1), t.share)
+                   for s, prof in model.profiles.items() for t in prof.regard)
     return Kernel(tuple(sids), tuple(props), tuple(ranged), present, influence, salience, multiplier, levels,
                   reservation, touched, tests, columns(sal, 3), tuple(mult), value_draws, columns(res, 2),
                   low, high, point, need, np.array([g.capacity for g in model.agenda]), columns(cap, 2),
                   np.array([index[g.setter] for g in model.agenda], dtype=np.intp),
-                  threat, tuple(threat_draws), terms, tuple(adjust), tuple(believe))
+                  threat, tuple(threat_draws), terms, tuple(adjust), tuple(believe), delivery, regard)
 
 
 def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) -> ChamberTest:
@@ -366,6 +375,8 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
     values = np.matmul(kernel.levels, w)
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
+    if kernel.delivery or kernel.regard:  # before the terms: a regard counts the other's levels only
+        trust_terms(kernel, draws, w, values)
     if kernel.terms is not None:
         values += kernel.terms[:, :, None]
     for k, s, where, point in kernel.term_draws:
@@ -385,6 +396,32 @@ def capacities(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
 def kept_off(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     """(P, G, n) bool: the setter keeps the package off the agenda (it needs more capacity)."""
     return kernel.need[:, :, None] > capacities(kernel, draws)[None, :, :]
+
+
+def dimension_values(kernel: Kernel, draws: np.ndarray, s: int, d: int) -> np.ndarray:
+    """(P + 1, n) stakeholder s's value of each package's level on dimension d, values drawn."""
+    out = np.repeat(kernel.levels[s, :, d][:, None], draws.shape[1], axis=1)
+    for t, cols, dims, point, at_level in kernel.value_draws:
+        if t == s:
+            on = dims == d
+            out += at_level[:, on] @ (draws[cols[on]] - point[on, None])
+    return out
+
+
+def _drawn(draws: np.ndarray, column: int, point: float) -> np.ndarray | float:
+    return draws[column] if column >= 0 else point
+
+
+def trust_terms(kernel: Kernel, draws: np.ndarray, w: np.ndarray, values: np.ndarray) -> None:
+    """Apply, in place, the delivery doubts (a judge keeps p of the change a delivered level
+    makes on the dimension) and then the regard terms (share x the other's own gain) to `values`
+    (S, P + 1, n), the status quo last."""
+    for s, d, column, point in kernel.delivery:
+        v = dimension_values(kernel, draws, s, d)
+        values[s] -= (1.0 - _drawn(draws, column, point)) * w[s, d] * (v - v[-1])
+    own = values.copy() if kernel.regard else values
+    for s, o, column, point in kernel.regard:
+        values[s] += _drawn(draws, column, point) * (own[o] - own[o, -1])
 
 
 def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:

@@ -9,12 +9,16 @@ stakes are w_k = a_k m_k / sum of a (`compiled.stakes`). For a salience a_d,
 gain = (A + a_d m_d D_d) / (B + a_d) with A = sum of a_k m_k D_k and B = sum of a_k over the other
 dimensions and D_d the value change on d; the denominator is positive, so
 gain >= r  <=>  (A - r B) + a_d (m_d D_d - r) >= 0. A multiplier scales only the stake it names,
-so the gain is linear in it; a value, a reservation or a threat's cost (which lowers the no-deal
-value, `reversion`) enters the gain linearly already. So each stakeholder flips at most once, at -c0/c1,
-and ratification (monotone in who accepts) changes only at those flip points. A term's adjustment
-enters the gain linearly too (and moves the reservation the weights face: gain >= r becomes
-weighted gain >= r - terms). A red line's credence is no number the point model weighs: it holds
-the red line, and the share of a verdict that differs is the probability it is not held.
+so the gain is linear in it; a value, a reservation, a threat's cost (which lowers the no-deal
+value, `reversion`), a delivery probability and a regard share (credibility, regard) enter the
+gain linearly already. So each stakeholder flips at most once, at -c0/c1, and ratification
+(monotone in who accepts) changes only at those flip points. A term's adjustment enters the gain
+linearly too (and moves the reservation the weights face: gain >= r becomes weighted gain >= r -
+terms). A red line's credence is no number the point model weighs: it holds the red line, and the
+share of a verdict that differs is the probability it is not held. One case is not linear: a
+judgment that moves both a stakeholder's own gain and the own gain of one it regards through a
+salience makes its margin a sum of ratios; times their positive denominators it is a polynomial,
+whose real roots are the flip points (`margin_polynomial`).
 
 A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
 chamber's accepting share is linear in the ranged bloc's share of its party, so ratification
@@ -31,7 +35,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, compiled
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled
 from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
@@ -77,6 +81,105 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     per_unit = (profile.salience[d] / total if total > 0 else 0.0) * model.shifts(
         stakeholder, frozenset({judgment.shift})).get(d, 1.0)
     return gain - profile.weights[d] * delta[d] - r, per_unit * delta[d]
+
+
+def margin_polynomial(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, ...]:
+    """Coefficients (constant first) of a polynomial in the judgment's value x with the sign of
+    the stakeholder's margin (gain less reservation), all else at its point value: `linear_margin`
+    where the stakeholder has no delivery or regard term, else its own gain plus each regard
+    share times the other's own gain, as ratios brought over their positive denominators."""
+    profile = model.profiles[stakeholder]
+    if not profile.delivery and not profile.regard and judgment.kind not in ("delivery", "regard"):
+        return linear_margin(model, package, judgment, stakeholder)
+    mine = judgment.kind == "reservation" and judgment.stakeholders[0] == stakeholder
+    parts = [(1.0, *_own_gain(model, package, judgment, profile, own=True))]
+    for t in profile.regard:
+        share = judgment.kind == "regard" and judgment.shift == t.index
+        num, den = _own_gain(model, package, judgment, model.profiles[t.other], own=False)
+        parts.append((1.0, _mul(num, (0.0, 1.0)), den) if share else (t.share, num, den))
+    parts.append((1.0, (0.0, -1.0) if mine else (-profile.reservation,), (1.0,)))
+    total: tuple[float, ...] = (0.0,)
+    for i, (c, num, _) in enumerate(parts):
+        term = tuple(c * a for a in num)
+        for k, (_, _, den) in enumerate(parts):
+            if k != i:
+                term = _mul(term, den)
+        total = _add(total, term)
+    return total
+
+
+def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    n = max(len(a), len(b))
+    return tuple((a[i] if i < len(a) else 0.0) + (b[i] if i < len(b) else 0.0) for i in range(n))
+
+
+def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    if b == (1.0,):
+        return a
+    out = [0.0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        for k, y in enumerate(b):
+            out[i + k] += x * y
+    return tuple(out)
+
+
+def _own_gain(model: CompiledStudy, package: Package, judgment: Judgment, profile: Profile, own: bool
+              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(numerator, denominator) polynomials in the judgment's value of the profile's gain over its
+    levels (its delivery doubts included, its regard terms not), the denominator positive. For the
+    stakeholder itself (`own`) the gain also carries its threat cost and its terms' part; the gain
+    another regards is its levels' part only, as `regard` compiles it."""
+    base = model.status_quo
+    p = {d: profile.delivery[d].probability if d in profile.delivery else 1.0 for d in profile.weights}
+    delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
+    extra = profile.threat + sum(t.part(package) for t in profile.terms) if own else 0.0
+    gain = sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights) + extra
+    d = judgment.dimension
+    if judgment.kind == "delivery":
+        on = [k for k, t in profile.delivery.items() if t.index == judgment.shift]
+        rest = sum(profile.weights[k] * p[k] * delta[k] for k in profile.weights if k not in on) + extra
+        return (rest, sum(profile.weights[k] * delta[k] for k in on)), (1.0,)
+    if judgment.kind == "value" and judgment.stakeholders[0] == profile.id:
+        slope = profile.weights[d] * p[d] * ((package[d] == judgment.level) - (base[d] == judgment.level))
+        return (gain - slope * judgment.point, slope), (1.0,)
+    if own and judgment.kind == "threat" and profile.id in judgment.stakeholders:
+        return (gain - judgment.point, 1.0), (1.0,)
+    if own and judgment.kind == "adjustment" and judgment.stakeholders[0] == profile.id:
+        term = profile.terms[judgment.term]
+        slope = float(term.holds(package) - term.at_status_quo)
+        return (gain - slope * judgment.point, slope), (1.0,)
+    if judgment.kind == "salience" and judgment.stakeholders[0] == profile.id and d in profile.salience:
+        a, m = profile.salience, profile.multiplier
+        A = sum(a[k] * m[k] * p[k] * delta[k] for k in a if k != d)
+        B = sum(a[k] for k in a if k != d)
+        return (A + extra * B, m[d] * p[d] * delta[d] + extra), (B, 1.0)
+    if judgment.kind == "multiplier" and d in profile.salience and _shifted(model, judgment, profile.id):
+        total = sum(profile.salience.values())
+        per_unit = (profile.salience[d] / total if total > 0 else 0.0) * model.shifts(
+            profile.id, frozenset({judgment.shift})).get(d, 1.0)
+        return (gain - profile.weights[d] * p[d] * delta[d], per_unit * p[d] * delta[d]), (1.0,)
+    return (gain,), (1.0,)
+
+
+def _shifted(model: CompiledStudy, judgment: Judgment, stakeholder: str) -> bool:
+    shift = model.scenario.salience[judgment.shift]
+    return not shift.stakeholders or stakeholder in shift.stakeholders
+
+
+def _roots(poly: tuple[float, ...], lo: float, hi: float) -> list[float]:
+    """The real roots of the polynomial strictly inside (lo, hi), ascending."""
+    import numpy as np
+
+    while len(poly) > 1 and poly[-1] == 0.0:
+        poly = poly[:-1]
+    if len(poly) < 2:
+        return []
+    found = np.roots(list(reversed(poly)))
+    return sorted({float(r.real) for r in found if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real)) and lo < r.real < hi})
+
+
+def _sign(poly: tuple[float, ...], x: float) -> bool:
+    return sum(c * x**i for i, c in enumerate(poly)) >= 0
 
 
 Interval = tuple[float, float]
@@ -198,12 +301,28 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     package, point = at.package, at.coalition
     accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]
-    lo, hi = judgment.low, judgment.high
-    forms: dict[str, tuple[float, float]] = {}
+    x0, lo, hi = judgment.point, judgment.low, judgment.high
+    forms: dict[str, tuple[float, ...]] = {}
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = linear_margin(at.model, package, judgment, s)
+        poly = margin_polynomial(at.model, package, judgment, s)
+        if len(poly) > 2 and any(poly[2:]):
+            flips = _roots(poly, dom_lo, dom_hi)
+            if stance.touched or not flips:
+                rows.append(StakeholderStability(s, stance.accepts, bool(stance.touched), None, (dom_lo, dom_hi), None, 0.0))
+                continue
+            forms[s] = poly
+            interval = (max((f for f in flips if f <= x0), default=dom_lo), min((f for f in flips if f > x0), default=dom_hi))
+            share = 0.0
+            if hi > lo:
+                share = sum(b - a for a, b in _segments(flips, lo, hi) if _sign(poly, _probe(a, b)) != stance.accepts) / (hi - lo)
+            gaps = [g for g in (lo - interval[0] if interval[0] in flips else None,
+                                interval[1] - hi if interval[1] in flips else None) if g is not None]
+            rows.append(StakeholderStability(s, stance.accepts, False, min(flips, key=lambda f: abs(f - x0)), interval,
+                                             min(gaps), share))
+            continue
+        c0, c1 = (*poly, 0.0)[:2]
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
@@ -230,9 +349,10 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     def outcome(x: float) -> bool:
         if not forms:
             return point.ratified
-        return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
+        return at.ratified(study, scenario, {**accepts0, **{s: _sign(poly, x) for s, poly in forms.items()}})
 
-    cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
+    cuts = sorted({r.flip for r in rows if r.flip is not None and len(forms.get(r.stakeholder, ())) == 2}
+                  | {f for poly in forms.values() if len(poly) > 2 for f in _roots(poly, dom_lo, dom_hi)})
     return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
 
 

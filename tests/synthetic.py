@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from scorer.models import (AgendaSetter, Chamber, Concern, ConditionalRedLine, Country, Dimension, Institutions,
-                           Interaction, Level, LevelSet, Manifest, NoDealLevel, Pillar, Proposal, Scenario,
-                           SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Threat, Venue, VenueRule)
+from scorer.models import (AgendaSetter, Chamber, Concern, ConditionalRedLine, Country, Delivery, Dimension,
+                           Institutions, Interaction, Level, LevelSet, Manifest, NoDealLevel, Pillar, Proposal, Regard,
+                           Scenario, SalienceShift, SeatShares, SeatSplit, Stakeholder, Study, Threat, Venue, VenueRule)
 from scorer.scoring import Package
 
 # Each country: president, chambers (id -> statute threshold) and the chamber that ratifies treaties.
@@ -91,7 +91,7 @@ def _splits(seats: dict[str, float], parties: list[list[str]], spread: float = 0
 def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: int = 30, seed: int = 0,
                     rules: int | None = None, n_proposals: int = 4, concerns: tuple[int, int] | None = None,
                     seat_ranges: bool = False, no_deal: bool = False, interactions: bool = False,
-                    agenda: bool = False) -> Study:
+                    agenda: bool = False, delivery: bool = False, regard: bool = False) -> Study:
     """A random but valid study: `n_dimensions` dimensions of `n_levels` levels, `n_stakeholders`
     stakeholders (two presidents, legislative blocs sitting in both chambers of their country, the
     first two US blocs the House majority party, and interest groups), `rules` requires/excludes
@@ -107,7 +107,11 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
     non-additive term and a third a conditional red line (`_with_terms`), drawn from a stream of
     their own so the rest of the study is the same as without. With `agenda`, the dimensions are
     grouped into three agenda items and each scenario gets agenda setters (from a stream of its own,
-    so the rest of the study is the one generated without them)."""
+    so the rest of the study is the one generated without them). With `delivery`, both scenarios add
+    delivery doubts (Mexico's on two dimensions, judged by every US actor; the US's on one, judged
+    by Mexico's president); with `regard`, regard terms (a US bloc and a Mexican bloc against their
+    president, the two presidents sharing in each other's gain, the US president in a US bloc's).
+    Both draw from a stream of their own, so the rest of the study stays as without them."""
     if n_stakeholders < 8:
         raise ValueError("a synthetic study needs at least 8 stakeholders (2 presidents, 6 blocs)")
     rng = random.Random(seed)
@@ -167,6 +171,9 @@ def synthetic_study(n_dimensions: int = 20, n_levels: int = 4, n_stakeholders: i
         scenarios["shifted"] = scenarios["shifted"].model_copy(update={"seats": {"us_house": house}})
     if no_deal:
         scenarios = _with_no_deal(random.Random(f"no_deal{seed}"), scenarios, dim_list, stakeholders)
+    if delivery or regard:
+        scenarios = {k: sc.model_copy(update=_trust(random.Random(seed + 7919 * (i + 1)), dim_list, delivery, regard))
+                     for i, (k, sc) in enumerate(scenarios.items())}
     proposals = {"status_quo": Proposal(id="status_quo", title="Status quo", sponsor="us_president",
                                         date=dt.date(2001, 1, 1), summary="Nothing changes.", countries=list(countries))}
     for k in range(n_proposals):
@@ -268,6 +275,28 @@ def _agenda(rng: random.Random, dims: dict[str, Dimension], scenarios: dict[str,
                                         capacity=capacity, capacity_range=(max(0.0, capacity - 1.5), capacity + 1.0)))
         out[sid] = sc.model_copy(update={"agenda": setters})
     return dims, out
+
+
+def _trust(rng: random.Random, dims: list[Dimension], delivery: bool, regard: bool) -> dict:
+    """A scenario's generated delivery doubts and regard terms (see `synthetic_study`)."""
+    out: dict = {}
+    if delivery:
+        picked = rng.sample(dims, min(3, len(dims)))
+        p, q = round(rng.uniform(0.2, 0.9), 2), round(rng.uniform(0.2, 0.9), 2)
+        out["delivery"] = [
+            Delivery(country="mx", dimensions=[d.id for d in picked[:2]], probability=p,
+                     probability_range=(round(max(0.0, p - 0.2), 2), round(min(1.0, p + 0.2), 2))),
+            Delivery(country="us", dimensions=[picked[-1].id], judges=["mx_president"], probability=q)]
+    if regard:
+        pairs = [("us_bloc0", "us_president"), ("mx_bloc1", "mx_president"), ("us_president", "mx_president"),
+                 ("mx_president", "us_president"), ("us_president", "us_bloc0")]
+        out["regard"] = []
+        for s, o in pairs:
+            share = round(rng.uniform(-0.8, -0.1) if s.endswith(("bloc0", "bloc1")) else rng.uniform(0.05, 0.5), 2)
+            out["regard"].append(Regard(stakeholder=s, other=o, share=share,
+                                        share_range=(round(max(-1.0, share - 0.2), 2),
+                                                     round(min(1.0, share + 0.2), 2))))
+    return out
 
 
 def _proposal_package(rng: random.Random, dims: dict[str, Dimension]) -> Package:
