@@ -16,12 +16,11 @@ SEAT_TOLERANCE = 0.005
 # Reference kind -> the file kind that defines it (for skipping references into broken files).
 _FILE_KIND = {"dimension": "dimensions", "document": "documents", "stakeholder": "stakeholder",
               "scenario": "scenario", "evidence": "evidence", "country": "institutions",
-              "chamber": "institutions", "proposal": "proposal", "episode": "episode",
-              "venue": "institutions"}
+              "chamber": "institutions", "proposal": "proposal"}
 # Evidence tags are `kind:id`; these kinds name an item of the study, these mark a record as
-# holding a number or a conclusion and take no id.
+# holding a number, a judgment or a conclusion and take no id.
 _TAG_REFERENCES = ("stakeholder", "dimension", "scenario", "proposal", "episode", "chamber", "venue")
-_TAG_MARKERS = ("number", "conclusion")
+_TAG_MARKERS = ("number", "judgment", "conclusion")
 
 
 def _expected(known) -> str:
@@ -76,29 +75,6 @@ class _Checker:
         for ev in self.s.evidence.values():
             if ev.document is not None:
                 self.ref("evidence", ev.id, ("document",), ev.document, "document", self.s.documents)
-        self.evidence_tags()
-
-    def evidence_tags(self) -> None:
-        """Each tag names a kind and, for a reference kind, an id the study defines; a dangling
-        tag is reported with the closest id as a suggestion."""
-        known = {"stakeholder": self.s.stakeholders, "dimension": self.s.dimensions,
-                 "scenario": self.s.scenarios, "proposal": self.s.proposals, "episode": self.s.episodes,
-                 "chamber": self.s.institutions.chambers, "venue": [v.value for v in Venue]}
-        for ev in self.s.evidence.values():
-            for i, tag in enumerate(ev.tags):
-                kind, _, value = tag.partition(":")
-                path = ("tags", i)
-                if kind in _TAG_MARKERS and not value:
-                    continue
-                if kind not in _TAG_REFERENCES:
-                    self.add("evidence", ev.id, path, f"unknown tag kind in '{tag}' "
-                             f"(expected one of: {', '.join(_TAG_REFERENCES)} followed by ':' and an id, "
-                             f"or {', '.join(m + ':' for m in _TAG_MARKERS)})")
-                elif value not in known[kind] and _FILE_KIND[kind] not in self.broken:
-                    close = difflib.get_close_matches(value, list(known[kind]), n=1, cutoff=0.5)
-                    hint = f"; did you mean '{kind}:{close[0]}'?" if close else ""
-                    self.add("evidence", ev.id, path,
-                             f"tag '{tag}' names an unknown {kind} {_expected(known[kind])}{hint}")
 
     def dimensions(self) -> None:
         countries = self.s.institutions.countries
@@ -363,3 +339,28 @@ def _describe(study: Study, ls: LevelSet) -> str:
 
 def check_study(study: Study, broken: set[str]) -> list[Finding]:
     return _Checker(study, broken).run()
+
+
+def tag_findings(study: Study) -> list[Finding]:
+    """Evidence tags that name no item of a study that loaded whole: each tag's kind must be known
+    and, for a reference kind, its id defined; a dangling tag comes with the closest id. No number
+    of the model reads a tag, so `validate` reports these and the other commands still run."""
+    known = {"stakeholder": study.stakeholders, "dimension": study.dimensions, "scenario": study.scenarios,
+             "proposal": study.proposals, "episode": study.episodes, "chamber": study.institutions.chambers,
+             "venue": [v.value for v in Venue]}
+    findings: list[Finding] = []
+    for ev in study.evidence.values():
+        for i, tag in enumerate(ev.tags):
+            kind, _, value = tag.partition(":")
+            where = ("evidence", ev.id, ("tags", i))
+            if kind in _TAG_MARKERS and not value:
+                continue
+            if kind not in _TAG_REFERENCES:
+                findings.append((*where, f"unknown tag kind in '{tag}' (expected one of: "
+                                 f"{', '.join(_TAG_REFERENCES)} followed by ':' and an id, or "
+                                 f"{', '.join(m + ':' for m in _TAG_MARKERS)})"))
+            elif value not in known[kind]:
+                close = difflib.get_close_matches(value, list(known[kind]), n=1, cutoff=0.5)
+                hint = f"; did you mean '{kind}:{close[0]}'?" if close else ""
+                findings.append((*where, f"tag '{tag}' names an unknown {kind} {_expected(known[kind])}{hint}"))
+    return findings

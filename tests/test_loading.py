@@ -49,7 +49,7 @@ def test_init_copies_a_valid_study_and_refuses_to_overwrite(tmp_path):
 
 def test_the_shipped_case_is_valid_every_evidence_tag_included():
     """Every `stakeholder:`, `dimension:`, `scenario:` ... tag of an evidence record names an item
-    the case defines (the check reports dangling tags; the bad-input corpus holds its cases)."""
+    the case defines (the check reports dangling tags; tests/test_evidence_tags.py holds its cases)."""
     assert validate_study(shipped_case()) == []
 
 
