@@ -22,7 +22,7 @@ from .common import Format, FormatOpt, OutputOpt, StudyOpt, emit, viewed
 def validate(
     study: StudyOpt = None,
     sources: Annotated[Optional[Path], typer.Option(
-        help="Folder of source texts: also check each document's SHA-256 and each anchor at its line (±2).",
+        help="Folder of source texts: also check each document's SHA-256 and each anchor on exactly its cited line.",
         show_default=False)] = None,
     fmt: FormatOpt = Format.terminal,
     output: OutputOpt = None,

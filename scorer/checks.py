@@ -7,9 +7,10 @@ into file:line. References into a kind whose files failed to load are not report
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from .models import Dimension, LevelSet, SeatSplit, Study, StakeholderKind
+from .models import Dimension, LevelSet, SeatSplit, Study, StakeholderKind, Venue
 
 Finding = tuple[str, str, tuple, str]
 SEAT_TOLERANCE = 0.005
@@ -17,6 +18,10 @@ SEAT_TOLERANCE = 0.005
 _FILE_KIND = {"dimension": "dimensions", "document": "documents", "stakeholder": "stakeholder",
               "scenario": "scenario", "evidence": "evidence", "country": "institutions",
               "chamber": "institutions", "proposal": "proposal"}
+# Evidence tags are `kind:id`; these kinds name an item of the study, these mark a record as
+# holding a number, a judgment or a conclusion and take no id.
+_TAG_REFERENCES = ("stakeholder", "dimension", "scenario", "proposal", "episode", "chamber", "venue")
+_TAG_MARKERS = ("number", "judgment", "conclusion")
 
 
 def _expected(known) -> str:
@@ -517,3 +522,28 @@ def _describe(study: Study, ls: LevelSet) -> str:
 
 def check_study(study: Study, broken: set[str]) -> list[Finding]:
     return _Checker(study, broken).run()
+
+
+def tag_findings(study: Study) -> list[Finding]:
+    """Evidence tags that name no item of a study that loaded whole: each tag's kind must be known
+    and, for a reference kind, its id defined; a dangling tag comes with the closest id. No number
+    of the model reads a tag, so `validate` reports these and the other commands still run."""
+    known = {"stakeholder": study.stakeholders, "dimension": study.dimensions, "scenario": study.scenarios,
+             "proposal": study.proposals, "episode": study.episodes, "chamber": study.institutions.chambers,
+             "venue": [v.value for v in Venue]}
+    findings: list[Finding] = []
+    for ev in study.evidence.values():
+        for i, tag in enumerate(ev.tags):
+            kind, _, value = tag.partition(":")
+            where = ("evidence", ev.id, ("tags", i))
+            if kind in _TAG_MARKERS and not value:
+                continue
+            if kind not in _TAG_REFERENCES:
+                findings.append((*where, f"unknown tag kind in '{tag}' (expected one of: "
+                                 f"{', '.join(_TAG_REFERENCES)} followed by ':' and an id, or "
+                                 f"{', '.join(m + ':' for m in _TAG_MARKERS)})"))
+            elif value not in known[kind]:
+                close = difflib.get_close_matches(value, list(known[kind]), n=1, cutoff=0.5)
+                hint = f"; did you mean '{kind}:{close[0]}'?" if close else ""
+                findings.append((*where, f"tag '{tag}' names an unknown {kind} {_expected(known[kind])}{hint}"))
+    return findings

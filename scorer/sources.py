@@ -1,5 +1,5 @@
 """Checks of a study's citations against the source texts: each document's SHA-256 and each
-anchor phrase at its cited line (within two lines either side). A source text is read only when
+anchor phrase on exactly its cited line. A source text is read only when
 it resolves inside the sources folder and is a regular file of at most MAX_SOURCE_BYTES."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from .errors import Problem
 from .loading import Locator
 from .models import Study
 from .reading import MAX_SOURCE_BYTES, Unreadable, read_bytes
-
-LINE_SLACK = 2
 
 
 def _fold(text: str) -> str:
@@ -50,10 +48,12 @@ def check_sources(study: Study, locator: Locator, sources: Path) -> list[Problem
         if lines is None:
             continue
         anchor = _fold(ev.anchor)
-        low, high = max(1, ev.line - LINE_SLACK), min(len(lines), ev.line + LINE_SLACK)
-        if not any(anchor in _fold(lines[n - 1]) for n in range(low, high + 1)):
-            found = _fold(lines[ev.line - 1])[:70] if ev.line <= len(lines) else f"the text has {len(lines)} lines"
-            problems.append(locator.problem("evidence", ev.id, ("anchor",),
-                                            f"anchor {ev.anchor!r} not found at line {ev.line} ±{LINE_SLACK} "
-                                            f"of {ev.document} (line {ev.line} reads: {found!r})"))
+        if ev.line <= len(lines) and anchor in _fold(lines[ev.line - 1]):
+            continue
+        found = _fold(lines[ev.line - 1])[:70] if ev.line <= len(lines) else f"the text has {len(lines)} lines"
+        at = [str(n) for n, line in enumerate(lines, 1) if anchor in _fold(line)]
+        where = f"; the anchor is at line {', '.join(at[:5])}" if at else "; the anchor is nowhere in the text"
+        problems.append(locator.problem("evidence", ev.id, ("anchor",),
+                                        f"anchor {ev.anchor!r} not found at line {ev.line} of {ev.document} "
+                                        f"(line {ev.line} reads: {found!r}{where})"))
     return problems

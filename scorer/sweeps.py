@@ -29,13 +29,14 @@ MARK = {True: "✓", False: "✗"}
 
 def scenarios(study: Study, given: Iterable[str] | None) -> list[Scenario]:
     """The scenarios named by --scenario values: ids, comma-separated lists, or 'all' (every
-    scenario, in study order); the default scenario when none is given. Each appears once."""
+    scenario, in time order: by year, then id); the default scenario when none is given. Each
+    appears once."""
     ids = [x.strip() for text in given or [] for x in text.split(",") if x.strip()]
     if not ids:
         return [study.scenario()]
     out: list[str] = []
     for sid in ids:
-        names = list(study.scenarios) if sid == "all" else [sid]
+        names = sorted(study.scenarios, key=lambda k: (study.scenarios[k].year, k)) if sid == "all" else [sid]
         for name in names:
             if name not in study.scenarios:
                 raise AccordError(f"unknown scenario '{name}' (expected one of: all, {', '.join(study.scenarios)})")
@@ -52,8 +53,10 @@ def rank_sweep(rankings: dict[str, list[RankRow]], method: str) -> Report:
     rows = [[p] + [f"{by[s][p].rank} {MARK[by[s][p].ratified]}" for s in ids] for p in first]
     long = [{"scenario": s, "proposal": r.proposal, "rank": r.rank, "score": round(r.score, 6),
              "ratified": r.ratified} for s in ids for r in rankings[s]]
+    counts = ", ".join(f"{s} {sum(r.ratified for r in rankings[s])}" for s in ids)
     table = Table("ranking", f"Rank by {method} in each scenario (✓ ratified, ✗ not)", ["proposal", *ids], rows,
-                  data=long, notes=["Ratified proposals rank first, then by score; ties share a rank."])
+                  data=long, notes=["Ratified proposals rank first, then by score; ties share a rank.",
+                                    f"Ratified, of the {len(first)} proposals ranked: {counts}."])
     return Report([table], {"method": method,
                             "scenarios": {s: rank_table(rows_, method, s).data for s, rows_ in rankings.items()}})
 

@@ -47,6 +47,12 @@ def test_init_copies_a_valid_study_and_refuses_to_overwrite(tmp_path):
         init_study(target)
 
 
+def test_the_shipped_case_is_valid_every_evidence_tag_included():
+    """Every `stakeholder:`, `dimension:`, `scenario:` ... tag of an evidence record names an item
+    the case defines (the check reports dangling tags; tests/test_evidence_tags.py holds its cases)."""
+    assert validate_study(shipped_case()) == []
+
+
 def test_init_cli_refuses_to_overwrite(tmp_path, run):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "notes.txt").write_text("mine")
@@ -87,7 +93,15 @@ def test_sources_check_finds_a_misplaced_anchor_and_a_wrong_hash(mini, tmp_path)
     (sources / "mini.txt").write_text((SOURCES / "mini.txt").read_text() + "one more line\n")
     problems = [str(p) for p in validate_study(mini, sources)]
     assert any("seeds/documents.toml:" in p and "sha256" in p for p in problems)
-    assert any("evidence[4].anchor" in p and "not found at line 2" in p for p in problems)
+    assert any("evidence[4].anchor" in p and "not found at line 2" in p and "the anchor is at line 6" in p
+               for p in problems)
+
+
+def test_sources_check_wants_the_anchor_on_exactly_its_line(mini):
+    memo = mini / "seeds" / "evidence" / "memo.toml"
+    memo.write_text(memo.read_text().replace("line = 6\n", "line = 7\n"))
+    problems = [str(p) for p in validate_study(mini, SOURCES)]
+    assert len(problems) == 1 and "evidence[4].anchor" in problems[0] and "the anchor is at line 6" in problems[0]
 
 
 def test_validate_with_missing_sources_folder(run, tmp_path):
