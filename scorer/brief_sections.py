@@ -14,6 +14,7 @@ from .interactions import hedged
 from .models import Study
 from .render import Gain, Table
 from .reports import matrix_table, no_deal_note, rank_table
+from .scoring import resolve_proposal
 
 GLOSSARY = [
     ("gain", "How much better a stakeholder finds a package than the status quo: its value for the package "
@@ -191,7 +192,7 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
                     f"Point {p.point} is best for both (highest worst gain, {min(p.gains.values()):+.3f}); it is "
                     f"ratified in {o.p_ratified:.1%} of {b.samples} sampled worlds.")
         tables.append(Table("best_package", f"The best package for both countries (frontier point {p.point})",
-                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(b.study, p.package),
+                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(b.study, p.package, p.coalition.scenario),
                             data={"point": p.point, "gains": {k: round(v, 6) for k, v in p.gains.items()},
                                   "package": dict(p.package), "p_ratified": round(o.p_ratified, 6),
                                   "interval": [round(o.low, 6), round(o.high, 6)], "samples": b.samples}))
@@ -241,8 +242,8 @@ def stakeholder_evidence(study: Study, stakeholder: str, dimensions: set[str]) -
 def gains_table(b: Briefing, proposals: list[str], stakeholders: list[str], key: str, title: str) -> Table:
     """Stakeholders x proposals, gains marked by acceptance, with the evidence behind each row."""
     rows_by = {r.proposal: r.assessment for r in b.rows}
-    moved = {d for p in proposals for d, lv in b.study.package(p).items()
-             if lv != b.study.dimensions[d].level_ids[0]}
+    base = compiled(b.study, b.scenario).status_quo
+    moved = {d for p in proposals for d, lv in resolve_proposal(b.study, p, b.scenario).items() if lv != base[d]}
     rows = []
     for s in stakeholders:
         rows.append([s, b.study.stakeholders[s].country]

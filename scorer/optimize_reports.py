@@ -13,7 +13,8 @@ from .models import Study
 from .ratification import Coalition
 from .render import Report, Table
 from .reports import accepting, coalition_json
-from .scoring import Package, status_quo
+from .compiled import compiled
+from .scoring import Package
 
 if TYPE_CHECKING:  # the result types live in modules that import PuLP
     from .pareto import Frontier
@@ -34,15 +35,21 @@ def _countries_json(c: Coalition) -> dict:
     return coalition_json("", c)["countries"]
 
 
-def changes_of(study: Study, package: Package) -> dict[str, str]:
-    base = status_quo(study)
+def no_deal(study: Study, scenario: str) -> Package:
+    """What the scenario has without a deal: the point every change is counted from."""
+    return compiled(study, study.scenarios[scenario]).status_quo
+
+
+def changes_of(study: Study, package: Package, scenario: str) -> dict[str, str]:
+    """The dimensions the package moves off the scenario's no-deal point, with their new levels."""
+    base = no_deal(study, scenario)
     return {d: lv for d, lv in package.items() if lv != base[d]}
 
 
-def changes_json(study: Study, package: Package) -> dict[str, dict[str, str]]:
-    """The dimensions the package moves off the status quo: {dimension: {"from", "to"}}."""
-    base = status_quo(study)
-    return {d: {"from": base[d], "to": lv} for d, lv in changes_of(study, package).items()}
+def changes_json(study: Study, package: Package, scenario: str) -> dict[str, dict[str, str]]:
+    """The dimensions the package moves off the no-deal point: {dimension: {"from", "to"}}."""
+    base = no_deal(study, scenario)
+    return {d: {"from": base[d], "to": lv} for d, lv in changes_of(study, package, scenario).items()}
 
 
 def pillar_names(study: Study) -> dict[str, str]:
@@ -55,25 +62,25 @@ def pillar_names(study: Study) -> dict[str, str]:
     return {d: counts.most_common(1)[0][0] for d, counts in seen.items()}
 
 
-def pillars(study: Study, package: Package) -> list[tuple[str, dict[str, str]]]:
-    """The package's moves off the status quo as (pillar name, {dimension: level}), pillars named
+def pillars(study: Study, package: Package, scenario: str) -> list[tuple[str, dict[str, str]]]:
+    """The package's moves off the no-deal point as (pillar name, {dimension: level}), pillars named
     as the study's proposals name them ("Other provisions" for a dimension no proposal sets)."""
     names = pillar_names(study)
     out: dict[str, dict[str, str]] = {}
-    for d, lv in changes_of(study, package).items():
+    for d, lv in changes_of(study, package, scenario).items():
         out.setdefault(names.get(d, "Other provisions"), {})[d] = lv
     return list(out.items())
 
 
-def pillars_json(study: Study, package: Package) -> list[dict]:
-    return [{"name": name, "provisions": provisions} for name, provisions in pillars(study, package)]
+def pillars_json(study: Study, package: Package, scenario: str) -> list[dict]:
+    return [{"name": name, "provisions": provisions} for name, provisions in pillars(study, package, scenario)]
 
 
-def provision_rows(study: Study, package: Package) -> list[list]:
-    base = status_quo(study)
+def provision_rows(study: Study, package: Package, scenario: str) -> list[list]:
+    base = no_deal(study, scenario)
     rows = [[name, d, lv, study.dimensions[d].level(lv).label, base[d]]
-            for name, provisions in pillars(study, package) for d, lv in provisions.items()]
-    return rows or [["-", "(every dimension at the status quo)", "", "", ""]]
+            for name, provisions in pillars(study, package, scenario) for d, lv in provisions.items()]
+    return rows or [["-", "(every dimension at the no-deal point)", "", "", ""]]
 
 
 def verdict_rows(c: Coalition) -> list[list]:
@@ -103,7 +110,7 @@ def found_json(study: Study, f: Found) -> dict:
     return {"rank": f.rank, "package": dict(f.package), "ratified": f.coalition.ratified,
             "objective": _r(f.objective), "status": f.status, "gap": f.gap,
             "countries": _countries_json(f.coalition), "accepting": accepting(f.coalition),
-            "changes": changes_json(study, f.package)}
+            "changes": changes_json(study, f.package, f.coalition.scenario)}
 
 
 def diagnosis_json(study: Study, d: Diagnosis | None) -> dict:
@@ -129,7 +136,7 @@ def search_json(study: Study, s: Search) -> dict:
            "countries": _countries_json(best.coalition) if best else {},
            "accepting": accepting(best.coalition) if best else [],
            "changes": found_json(study, best)["changes"] if best else {},
-           "pillars": pillars_json(study, best.package) if best else [],
+           "pillars": pillars_json(study, best.package, best.coalition.scenario) if best else [],
            "packages": [found_json(study, f) for f in s.packages]}
     out.update(diagnosis_json(study, s.diagnosis))
     return out
@@ -154,7 +161,7 @@ def diagnosis_tables(study: Study, d: Diagnosis, what: str) -> list[Table]:
     if d.closest is not None:
         c = d.closest_coalition
         tables.append(Table("closest", "The closest package (fewest required acceptances missing)",
-                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(study, d.closest),
+                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(study, d.closest, d.closest_coalition.scenario),
                             notes=[f"misses: {'; '.join(str(r) for r in d.missing) or 'nothing'}",
                                    f"accepts ({len(accepting(c))}): {', '.join(accepting(c))}"]))
         tables.append(Table("closest_ratification", "Ratification of the closest package", VERDICT_HEADERS,
@@ -179,7 +186,7 @@ def search_report(study: Study, s: Search) -> Report:
                             ["rank", str(s.objective), "venue by country", "changes", "accepting"],
                             [[f.rank, f.objective,
                               ", ".join(f"{k} {_venue(f.coalition, k)}" for k in f.coalition.countries),
-                              len(changes_of(study, f.package)), len(accepting(f.coalition))] for f in s.packages],
+                              len(changes_of(study, f.package, s.scenario)), len(accepting(f.coalition))] for f in s.packages],
                             notes=[f"constraints: {_limits_note(s)}"]))
     for f in s.packages:
         c = f.coalition
@@ -189,7 +196,7 @@ def search_report(study: Study, s: Search) -> Report:
         if len(s.packages) == 1:
             notes.append(f"constraints: {_limits_note(s)}")
         tables.append(Table(f"package_{f.rank}", f"Package {f.rank}: {s.objective} {f.objective:+.3f} ({s.scenario})",
-                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(study, f.package),
+                            ["pillar", "dimension", "level", "label", "status quo"], provision_rows(study, f.package, s.scenario),
                             notes=notes))
         tables.append(Table(f"ratification_{f.rank}", f"Package {f.rank}: ratification", VERDICT_HEADERS,
                             verdict_rows(c)))
@@ -255,7 +262,7 @@ def frontier_json(study: Study, f: Frontier) -> dict:
     return {"scenario": f.scenario, "countries": list(f.countries), "status": f.status, "solver": f.solver,
             "points": [{"point": p.point, "gains": {k: _r(p.gains[k]) for k in (a, b)},
                         "venues": {k: _venue(p.coalition, k) for k in (a, b)}, "package": dict(p.package),
-                        "changes": changes_of(study, p.package), "proposals": here[p.point]} for p in f.points],
+                        "changes": changes_of(study, p.package, f.scenario), "proposals": here[p.point]} for p in f.points],
             "proposals": [{"proposal": x.proposal, "ratified": x.ratified, "gains": {k: _r(x.gains[k]) for k in (a, b)},
                            "position": x.position, "point": x.point,
                            "headroom": {k: _r(v) for k, v in x.headroom.items()} if x.headroom else None}
@@ -263,13 +270,13 @@ def frontier_json(study: Study, f: Frontier) -> dict:
 
 
 def _steps(study: Study, f: Frontier) -> list[str]:
-    """Per frontier point, what it changes: from the status quo for the first point, then from the
-    point before (the trade made along the frontier)."""
+    """Per frontier point, what it changes: from the no-deal point for the first point, then from
+    the point before (the trade made along the frontier)."""
     out = []
-    before = status_quo(study)
+    before = no_deal(study, f.scenario)
     for p in f.points:
         moved = {d: lv for d, lv in p.package.items() if lv != before[d]}
-        prefix = "from the status quo: " if p.point == 1 else ""
+        prefix = "from the no-deal point: " if p.point == 1 else ""
         out.append(prefix + (", ".join(f"{d}={lv}" for d, lv in moved.items()) or "nothing"))
         before = p.package
     return out

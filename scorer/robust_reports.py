@@ -196,8 +196,8 @@ def _candidate_json(study: Study, c: Candidate | None, r: RobustSearch) -> dict 
     if c is None:
         return None
     p = c.out_of_sample / r.fresh_worlds
-    return {"package": c.package, "changes": changes_json(study, c.package),
-            "pillars": pillars_json(study, c.package), "ratified_at_point": c.ratified_at_point,
+    return {"package": c.package, "changes": changes_json(study, c.package, r.scenario),
+            "pillars": pillars_json(study, c.package, r.scenario), "ratified_at_point": c.ratified_at_point,
             "signed_at_point": c.signed_at_point, "in_sample": _share(c.in_sample, r.worlds),
             "out_of_sample": _share(c.out_of_sample, r.fresh_worlds),
             "out_of_sample_se": round(math.sqrt(p * (1 - p) / r.fresh_worlds), 6),
@@ -224,7 +224,7 @@ def robust_search_report(study: Study, r: RobustSearch) -> Report:
         p = c.out_of_sample / r.fresh_worlds
         rows.append([name, c.signed_at_point, c.in_sample / r.worlds, p,
                      1.96 * math.sqrt(p * (1 - p) / r.fresh_worlds), c.out_of_sample_ratified / r.fresh_worlds,
-                     len(changes_of(study, c.package))])
+                     len(changes_of(study, c.package, r.scenario))])
     notes = [f"a world counts when the package is ratified and {', '.join(r.signers)} accept it",
              f"{r.worlds} worlds for the programme, {r.fresh_worlds} fresh worlds to judge it; {r.judgments} "
              f"judgments drawn ({r.distribution}), seed {r.seed}; solver {r.solver}: {r.status}"
@@ -235,7 +235,7 @@ def robust_search_report(study: Study, r: RobustSearch) -> Report:
     if r.robust is not None:
         tables.append(Table("robust_package", "The robust package", ["pillar", "dimension", "level", "label",
                                                                      "status quo"],
-                            provision_rows(study, r.robust.package)))
+                            provision_rows(study, r.robust.package, r.scenario)))
     if r.robust is not None and r.plain is not None:
         differ = [[d, study.dimensions[d].label, r.robust.package[d], r.plain.package[d]]
                   for d in study.dimensions if r.robust.package[d] != r.plain.package[d]]
