@@ -130,19 +130,22 @@ class _Point:
     countries: list[str]
     coalition: Coalition
     model: CompiledStudy
+    accepting: frozenset[str]  # who accepts at the point reading
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
 
-    def ratified(self, study: Study, scenario: Scenario, accepts: dict[str, bool]) -> bool:
-        key = frozenset(s for s, yes in accepts.items() if yes)
-        if key not in self.outcomes:
-            self.outcomes[key] = ratified(study, scenario, self.package, self.countries, accepts)
-        return self.outcomes[key]
+    def ratified(self, study: Study, scenario: Scenario, accepting: frozenset[str]) -> bool:
+        if accepting not in self.outcomes:
+            self.outcomes[accepting] = ratified(study, scenario, self.package, self.countries,
+                                                dict.fromkeys(accepting, True))
+        return self.outcomes[accepting]
 
 
 def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     package = resolve_proposal(study, proposal_id)
     countries = list(study.proposals[proposal_id].countries)
-    return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
+    point = coalition(study, scenario, package, countries)
+    accepting = frozenset(s for s, x in point.stances.items() if x.accepts)
+    return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
 
 
 def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judgment,
@@ -150,7 +153,7 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     """The judgment's flip points, stability intervals and flipped shares for one proposal."""
     at = at or _point(study, scenario, proposal_id)
     package, point = at.package, at.coalition
-    accepts0 = {s: x.accepts for s, x in point.stances.items()}
+    verdict0 = at.outcomes[at.accepting]
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     x0, lo, hi = judgment.point, judgment.low, judgment.high
 
@@ -178,21 +181,23 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         distance = lo - flip if interval[0] == flip else flip - hi
         rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, distance, share))
 
+    others = at.accepting.difference(forms)  # who accepts whatever the judgment's value
+
     def outcome(x: float) -> bool:
         if not forms:
-            return point.ratified
-        return at.ratified(study, scenario, {**accepts0, **{s: c0 + c1 * x >= 0 for s, (c0, c1) in forms.items()}})
+            return verdict0
+        return at.ratified(study, scenario, others | {s for s, (c0, c1) in forms.items() if c0 + c1 * x >= 0})
 
     cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
     pieces = _segments(cuts, dom_lo, dom_hi)
     verdicts = [outcome(_probe(a, b)) for a, b in pieces]
     flips = tuple(b for (_, b), v, w in zip(pieces, verdicts, verdicts[1:]) if v != w)
-    upper = next((a for (a, b), v in zip(pieces, verdicts) if b > x0 and v != point.ratified), dom_hi)
-    lower = next((b for (a, b), v in reversed(list(zip(pieces, verdicts))) if a < x0 and v != point.ratified), dom_lo)
+    upper = next((a for (a, b), v in zip(pieces, verdicts) if b > x0 and v != verdict0), dom_hi)
+    lower = next((b for (a, b), v in reversed(list(zip(pieces, verdicts))) if a < x0 and v != verdict0), dom_lo)
     upper, lower = max(upper, x0), min(lower, x0)
     share = 0.0
     if hi > lo:
-        share = sum(b - a for a, b in _segments(cuts, lo, hi) if outcome(_probe(a, b)) != point.ratified) / (hi - lo)
+        share = sum(b - a for a, b in _segments(cuts, lo, hi) if outcome(_probe(a, b)) != verdict0) / (hi - lo)
     return Stability(judgment, tuple(rows), (lower, upper), flips, share)
 
 
