@@ -7,7 +7,11 @@ backtest on the shipped case is timed against a cold `accord rank` the same way.
 
 1. Start-up, in fresh processes: `accord rank` and `accord --help` against the import floor of
    accord's own libraries (`python -c "import pydantic, typer"`); `accord rank` with a cold study
-   cache (--no-cache) as well; `accord brief` against `accord rank`.
+   cache (--no-cache) as well; `accord brief` against `accord rank`. accord's modules are compiled
+   to bytecode first, as an installed accord's are (pip compiles a wheel's modules when it
+   installs them, as it did the libraries of the floor); otherwise, in a checkout run with
+   PYTHONDONTWRITEBYTECODE set, every run would compile accord's sources afresh and the floor's
+   libraries not.
 2. The frontier on dense generated studies (every stakeholder concerned with every dimension):
    20x4x30, 20x4x120 and 40x4x120 (dimensions x levels x stakeholders), with HiGHS and CBC, each in
    a fresh process stopped at a wall-clock limit: seconds, points and status.
@@ -104,6 +108,9 @@ class Figures:
 def bench_start_up(figures: Figures, pairs: int) -> None:
     print(f"== start-up: fresh processes, {pairs} alternating pairs, median ratios; "
           f"floor = python -c \"import pydantic, typer\"", flush=True)
+    compileall = subprocess.run([sys.executable, "-m", "compileall", "-q", "scorer", "cli"], cwd=ROOT)
+    if compileall.returncode:
+        raise RuntimeError("accord's modules do not compile to bytecode")
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache}  # a study cache of this run's own
         env.pop("ACCORD_NO_CACHE", None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as installed_version
 from typing import Annotated
 
 import typer
@@ -23,10 +22,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        try:
-            typer.echo(f"accord {installed_version('accord')}")
-        except PackageNotFoundError:  # run from a checkout that was never installed
-            typer.echo("accord (not installed)")
+        from scorer import __version__  # noqa: PLC0415
+
+        typer.echo(f"accord {__version__}")
         raise typer.Exit()
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+__version__ = "0.2.0"  # accord's version, stated once (pyproject.toml reads it from here)
+
 # name -> module holding it, imported on first access, so that importing one submodule (the CLI
 # imports `scorer.loading`, say) does not load the rest
 _LAZY = {

@@ -46,11 +46,13 @@ def default_solver() -> str:
 
 def _solver(name: str, time_limit: float | None, check: bool = True, preprocess: bool = False):
     if name == "highs":
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
+        # One thread: HiGHS's branch and bound is serial, and on our small programmes its worker pool
+        # only competes for the cores (the shipped case's frontier: the same points in less time).
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP, threads=1,
                             mip_feasibility_tolerance=MILP_FEASIBILITY, primal_feasibility_tolerance=MILP_FEASIBILITY)
         if solver.available():
             return solver
-        solver = pulp.HiGHS_CMD(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP,
+        solver = pulp.HiGHS_CMD(msg=False, timeLimit=time_limit, gapRel=MILP_GAP, gapAbs=MILP_GAP, threads=1,
                                 options=[f"mip_feasibility_tolerance={MILP_FEASIBILITY}",
                                          f"primal_feasibility_tolerance={MILP_FEASIBILITY}"])
         if solver.available():

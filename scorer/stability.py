@@ -259,19 +259,22 @@ class _Point:
     countries: list[str]
     coalition: Coalition
     model: CompiledStudy
+    accepting: frozenset[str]  # who accepts at the point reading
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
 
-    def ratified(self, study: Study, scenario: Scenario, accepts: dict[str, bool]) -> bool:
-        key = frozenset(s for s, yes in accepts.items() if yes)
-        if key not in self.outcomes:
-            self.outcomes[key] = ratified(study, scenario, self.package, self.countries, accepts)
-        return self.outcomes[key]
+    def ratified(self, study: Study, scenario: Scenario, accepting: frozenset[str]) -> bool:
+        if accepting not in self.outcomes:
+            self.outcomes[accepting] = ratified(study, scenario, self.package, self.countries,
+                                                dict.fromkeys(accepting, True))
+        return self.outcomes[accepting]
 
 
 def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     package = resolve_proposal(study, proposal_id, scenario)
     countries = list(study.proposals[proposal_id].countries)
-    return _Point(package, countries, coalition(study, scenario, package, countries), compiled(study, scenario))
+    point = coalition(study, scenario, package, countries)
+    accepting = frozenset(s for s, x in point.stances.items() if x.accepts)
+    return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
 
 
 def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> Stability:
@@ -281,12 +284,12 @@ def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) 
     s = judgment.stakeholders[0]
     stance = at.coalition.stances[s]
     without = stances(*apply_world(study, scenario, {judgment: 0.0}), at.package)[s]
-    accepts = {x: y.accepts for x, y in at.coalition.stances.items()}
     moves = without.accepts != stance.accepts
     p_not = 1.0 - judgment.point
     row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
                                0.0 if moves else None, p_not if moves else 0.0)
-    flips = (0.0,) if at.ratified(study, scenario, {**accepts, s: without.accepts}) != at.coalition.ratified else ()
+    accepting = at.accepting - {s} | ({s} if without.accepts else set())
+    flips = (0.0,) if at.ratified(study, scenario, accepting) != at.coalition.ratified else ()
     return Stability(judgment, (row,), (0.0, 1.0), flips, p_not if flips else 0.0)
 
 
@@ -299,7 +302,6 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     if judgment.kind == "credence":
         return _credence(study, scenario, judgment, at)
     package, point = at.package, at.coalition
-    accepts0 = {s: x.accepts for s, x in point.stances.items()}
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     x0, lo, hi = judgment.point, judgment.low, judgment.high
     forms: dict[str, tuple[float, ...]] = {}
@@ -345,11 +347,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     if judgment.kind == "capacity":  # moves no one's gain: whether the package is tabled
         outcome, cuts = _capacity_outcome(at, judgment)
         return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
+    others = at.accepting.difference(forms)  # who accepts whatever the judgment's value
 
     def outcome(x: float) -> bool:
         if not forms:
             return point.ratified
-        return at.ratified(study, scenario, {**accepts0, **{s: _sign(poly, x) for s, poly in forms.items()}})
+        return at.ratified(study, scenario, others | {s for s, poly in forms.items() if _sign(poly, x)})
 
     cuts = sorted({r.flip for r in rows if r.flip is not None and len(forms.get(r.stakeholder, ())) == 2}
                   | {f for poly in forms.values() if len(poly) > 2 for f in _roots(poly, dom_lo, dom_hi)})

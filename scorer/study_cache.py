@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -95,6 +94,8 @@ def read(root: Path, key: str) -> Study | None:
 def write(root: Path, key: str, study: Study) -> None:
     """Store `study` (validated, loaded from `root`) under `key`; a cache that cannot be written is
     skipped silently, as the study loads without it."""
+    import tempfile  # noqa: PLC0415  (only when writing: a start-up cost)
+
     core = study.model_dump_json(include=set(CORE)).encode()
     records = study.model_dump_json(include=set(RECORDS)).encode()
     header = json.dumps({"key": key, "root": str(root.resolve()), "payload": _payload_digest(core, records)}).encode()
@@ -132,14 +133,10 @@ def _code_stamp() -> str:
     """accord's and pydantic's versions and a digest of the code that reads a study."""
     global _stamp
     if _stamp is None:
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  (only on a cache lookup)
-
         import pydantic  # noqa: PLC0415
 
-        try:
-            accord = version("accord")
-        except PackageNotFoundError:
-            accord = "unknown"
+        from . import __version__ as accord  # noqa: PLC0415  (read when the stamp is made)
+
         code = hashlib.sha256()
         for name in _CODE:
             code.update((Path(__file__).parent / name).read_bytes())

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import AccordError
@@ -58,6 +57,8 @@ def _write_directly(path: Path, given: str | os.PathLike, text: str) -> None:
 
 
 def _write_atomically(path: Path, given: str | os.PathLike, text: str) -> None:
+    import tempfile  # noqa: PLC0415  (only when writing a file: a start-up cost)
+
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
