@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Scenario, Study
+from .models import Scenario
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ gain linearly already. So each stakeholder flips at most once, at -c0/c1, and ra
 (monotone in who accepts) changes only at those flip points. A term's adjustment enters the gain
 linearly too (and moves the reservation the weights face: gain >= r becomes weighted gain >= r -
 terms). A red line's credence is no number the point model weighs: it holds the red line, and the
-share of a verdict that differs is the probability it is not held. One case is not linear: a
-judgment that moves both a stakeholder's own gain and the own gain of one it regards through a
-salience makes its margin a sum of ratios; times their positive denominators it is a polynomial,
-whose real roots are the flip points (`margin_polynomial`).
+share of a verdict that differs is the probability it is not held. A stakeholder who regards
+another has a margin that is a sum of ratios (its own gain, a share of the other's); at most one
+depends on the judgment, so times their positive denominators it is linear again (`margin_linear`).
 
 A party split (`seat_ranges`) moves no one's acceptance; with who accepts held fixed, every
 chamber's accepting share is linear in the ranged bloc's share of its party, so ratification
@@ -83,11 +82,12 @@ def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, st
     return gain - profile.weights[d] * delta[d] - r, per_unit * delta[d]
 
 
-def margin_polynomial(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, ...]:
-    """Coefficients (constant first) of a polynomial in the judgment's value x with the sign of
-    the stakeholder's margin (gain less reservation), all else at its point value: `linear_margin`
-    where the stakeholder has no delivery or regard term, else its own gain plus each regard
-    share times the other's own gain, as ratios brought over their positive denominators."""
+def margin_linear(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
+    """(c0, c1) such that, all else at its point value, the stakeholder's margin (gain less
+    reservation) has the sign of c0 + c1 * x: `linear_margin` where the stakeholder has no delivery
+    or regard term, else its own gain plus each regard share times the other's own gain, as ratios
+    brought over their positive denominators. At most one of those ratios depends on x (a salience
+    belongs to one stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
     profile = model.profiles[stakeholder]
     if not profile.delivery and not profile.regard and judgment.kind not in ("delivery", "regard"):
         return linear_margin(model, package, judgment, stakeholder)
@@ -105,7 +105,9 @@ def margin_polynomial(model: CompiledStudy, package: Package, judgment: Judgment
             if k != i:
                 term = _mul(term, den)
         total = _add(total, term)
-    return total
+    if len(total) > 2 and any(total[2:]):
+        raise AssertionError(f"margin of {stakeholder} is not linear in {judgment.id}: {total}")
+    return (*total, 0.0)[:2]
 
 
 def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -164,22 +166,6 @@ def _own_gain(model: CompiledStudy, package: Package, judgment: Judgment, profil
 def _shifted(model: CompiledStudy, judgment: Judgment, stakeholder: str) -> bool:
     shift = model.scenario.salience[judgment.shift]
     return not shift.stakeholders or stakeholder in shift.stakeholders
-
-
-def _roots(poly: tuple[float, ...], lo: float, hi: float) -> list[float]:
-    """The real roots of the polynomial strictly inside (lo, hi), ascending."""
-    import numpy as np
-
-    while len(poly) > 1 and poly[-1] == 0.0:
-        poly = poly[:-1]
-    if len(poly) < 2:
-        return []
-    found = np.roots(list(reversed(poly)))
-    return sorted({float(r.real) for r in found if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real)) and lo < r.real < hi})
-
-
-def _sign(poly: tuple[float, ...], x: float) -> bool:
-    return sum(c * x**i for i, c in enumerate(poly)) >= 0
 
 
 Interval = tuple[float, float]
@@ -303,28 +289,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         return _credence(study, scenario, judgment, at)
     package, point = at.package, at.coalition
     dom_lo, dom_hi = DOMAIN[judgment.kind]
-    x0, lo, hi = judgment.point, judgment.low, judgment.high
-    forms: dict[str, tuple[float, ...]] = {}
+    lo, hi = judgment.low, judgment.high
+    forms: dict[str, tuple[float, float]] = {}
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        poly = margin_polynomial(at.model, package, judgment, s)
-        if len(poly) > 2 and any(poly[2:]):
-            flips = _roots(poly, dom_lo, dom_hi)
-            if stance.touched or not flips:
-                rows.append(StakeholderStability(s, stance.accepts, bool(stance.touched), None, (dom_lo, dom_hi), None, 0.0))
-                continue
-            forms[s] = poly
-            interval = (max((f for f in flips if f <= x0), default=dom_lo), min((f for f in flips if f > x0), default=dom_hi))
-            share = 0.0
-            if hi > lo:
-                share = sum(b - a for a, b in _segments(flips, lo, hi) if _sign(poly, _probe(a, b)) != stance.accepts) / (hi - lo)
-            gaps = [g for g in (lo - interval[0] if interval[0] in flips else None,
-                                interval[1] - hi if interval[1] in flips else None) if g is not None]
-            rows.append(StakeholderStability(s, stance.accepts, False, min(flips, key=lambda f: abs(f - x0)), interval,
-                                             min(gaps), share))
-            continue
-        c0, c1 = (*poly, 0.0)[:2]
+        c0, c1 = margin_linear(at.model, package, judgment, s)
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
@@ -352,10 +322,9 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
     def outcome(x: float) -> bool:
         if not forms:
             return point.ratified
-        return at.ratified(study, scenario, others | {s for s, poly in forms.items() if _sign(poly, x)})
+        return at.ratified(study, scenario, others | {s for s, (c0, c1) in forms.items() if c0 + c1 * x >= 0})
 
-    cuts = sorted({r.flip for r in rows if r.flip is not None and len(forms.get(r.stakeholder, ())) == 2}
-                  | {f for poly in forms.values() if len(poly) > 2 for f in _roots(poly, dom_lo, dom_hi)})
+    cuts = sorted({r.flip for r in rows if r.flip is not None and r.stakeholder in forms})
     return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
 
 

@@ -28,7 +28,7 @@ from scorer.ratification import coalition
 from scorer.sampling import compile_kernel, draw, evaluate
 from scorer.scoring import stances
 from scorer.search import optimize
-from scorer.stability import margin_polynomial, sensitivity
+from scorer.stability import sensitivity
 from synthetic import synthetic_study
 from test_optimize import assert_optimal, assert_unlock_is_minimal, enumerated_frontier, flat
 from scorer.concessions import unlock
@@ -138,7 +138,7 @@ def test_flip_points_agree_with_the_scoring_code_on_generated_studies(seed):
     the stake it names (stakes), a multiplier shared by a regarder and the one it regards moves both
     gains linearly, and a salience moves one ratio: every margin is of degree one at most."""
     study = synthetic_study(5, 3, 10, seed=seed, delivery=True, regard=True)
-    eps, checked, curved = 1e-6, 0, 0  # curved: margins of degree above one (none, under stakes)
+    eps, checked = 1e-6, 0
     for sc in study.scenarios.values():
         for proposal in list(study.proposals)[1:3]:
             for st in sensitivity(study, sc, proposal).stabilities:
@@ -157,13 +157,11 @@ def test_flip_points_agree_with_the_scoring_code_on_generated_studies(seed):
                         assert _accepts(study, sc, proposal, j, end + inward * eps, r.stakeholder)[0] == r.accepts
                         assert _accepts(study, sc, proposal, j, end - inward * eps, r.stakeholder)[0] != r.accepts
                         checked += 1
-                        poly = margin_polynomial(compiled(study, sc), study.package(proposal), j, r.stakeholder)
-                        curved += len(poly) > 2 and any(poly[2:])
                 for f in st.ratification_flips:
                     assert (_accepts(study, sc, proposal, j, f - eps, "us_president")[1]
                             != _accepts(study, sc, proposal, j, f + eps, "us_president")[1]), (j.id, f)
                     checked += 1
-    assert checked > 5 and curved == 0
+    assert checked > 5
 
 
 # --- the sampler against the scalar scorer ------------------------------------------------------------
