@@ -1,8 +1,11 @@
 """Other-regarding terms: a stakeholder's gain may include a share of another's own gain,
 gain_i = own gain_i + sum over its terms of share x own gain_other. The other's own gain is its
 gain without its regard terms (with its delivery doubts), so regard never chains: a cycle of
-regard is harmless. Linear in the share and in the level choices, so a term compiles into the
-stakeholder's gain coefficients; its red lines stay its own."""
+regard is harmless. It is the other's gain over the levels: the other's threat costs and
+non-additive terms (`reversion`, `interactions`) are not shared, since neither is a level choice
+(the shipped case regards only the two presidents, who have neither). Linear in the share and in
+the level choices, so a term compiles into the stakeholder's gain coefficients; its red lines stay
+its own."""
 
 from __future__ import annotations
 
