@@ -352,13 +352,18 @@ def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     return raw
 
 
+def _at_draws(point: np.ndarray, draws: np.ndarray, drawn: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """(len(point), n): the point values in every world, the drawn rows (columns, rows) as drawn."""
+    out = np.empty((len(point), draws.shape[1]))
+    out[:] = point[:, None]
+    cols, rows = drawn
+    out[rows] = draws[cols]
+    return out
+
+
 def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     """(S, n) reservations."""
-    out = np.empty((len(kernel.stakeholders), draws.shape[1]))
-    out[:] = kernel.reservation[:, None]
-    cols, who = kernel.reservation_draws
-    out[who] = draws[cols]
-    return out
+    return _at_draws(kernel.reservation, draws, kernel.reservation_draws)
 
 
 def threats(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
@@ -386,11 +391,7 @@ def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray
 
 def capacities(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     """(G, n) each agenda setter's capacity."""
-    out = np.empty((len(kernel.capacity), draws.shape[1]))
-    out[:] = kernel.capacity[:, None]
-    cols, gates = kernel.capacity_draws
-    out[gates] = draws[cols]
-    return out
+    return _at_draws(kernel.capacity, draws, kernel.capacity_draws)
 
 
 def kept_off(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
