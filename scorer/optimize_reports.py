@@ -115,7 +115,7 @@ def found_json(study: Study, f: Found) -> dict:
 
 def diagnosis_json(study: Study, d: Diagnosis | None) -> dict:
     if d is None:
-        return {"conflict": [], "settings_conflict": [], "closest": None}
+        return {"conflict": [], "settings_conflict": [], "agenda_holds": [], "closest": None}
     closest = None
     if d.closest is not None:
         closest = {"package": dict(d.closest), "missing": [str(r) for r in d.missing],
@@ -124,7 +124,7 @@ def diagnosis_json(study: Study, d: Diagnosis | None) -> dict:
                           "country": c.requirement.country,
                           "venue": c.requirement.venue.value if c.requirement.venue else None,
                           "reason": c.reason} for c in d.conflict],
-            "settings_conflict": [str(x) for x in d.settings], "closest": closest}
+            "settings_conflict": [str(x) for x in d.settings], "agenda_holds": list(d.agenda), "closest": closest}
 
 
 def search_json(study: Study, s: Search) -> dict:

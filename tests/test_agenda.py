@@ -255,3 +255,9 @@ def test_whatif_sets_a_capacity_and_the_package_is_tabled_again(run):
     assert code == 0 and data["ratified_before"] is False and data["ratified_after"] is False
     assert data["after"]["tabled"] and data["before"]["not_tabled"][0]["rank"] == 4
     assert set(data["after"]["countries"]["mx"]["blocking"]) == {"mx_pri", "mx_prd"}
+    code, out, _ = run("optimize", "--study", str(shipped_case()), "-s", "post911_2002", "--fix",
+                       "temp_workers=expanded", "--solver", "highs", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["status"] == "infeasible"
+    assert any(h.startswith("us_president keeps migration off the agenda of a bilateral package")
+               for h in data["agenda_holds"]), data["agenda_holds"]
