@@ -91,6 +91,8 @@ def read(root: Path, key: str) -> Study | None:
         if meta.get("key") != key or meta.get("payload") != _payload_digest(core, records):
             return None
         fields = _fields(json.loads(core), CORE)
+        for name in RECORDS:  # their builders made now: a type without one is a miss here, not an error later
+            _builder(Study.model_fields[name].annotation)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, unreadable, truncated or
         return None  # foreign: load afresh
     deferred = _Deferred(records)
@@ -253,10 +255,10 @@ def _model_builder(cls: type[BaseModel]) -> Callable[[object], object]:
     fields: dict[str, Callable[[object], object]] = {}
 
     def build(value: dict) -> BaseModel:
-        if not fields:  # filled on first use: a model may hold itself
-            fields.update((name, _builder(info.annotation)) for name, info in cls.model_fields.items())
         if value.keys() != fields.keys():
             raise ValueError(f"a {cls.__name__} entry without all its fields")
         return cls.model_construct(**{name: fields[name](v) for name, v in value.items()})
 
+    _builders[cls] = build  # before its fields, for a model that holds itself
+    fields.update((name, _builder(info.annotation)) for name, info in cls.model_fields.items())
     return build

@@ -79,6 +79,25 @@ def test_a_cached_study_equals_the_fresh_one(root, cache_dir, fresh_loads):
     assert cached.model_dump_json() == fresh.model_dump_json()
 
 
+
+def test_a_type_the_cache_cannot_rebuild_is_a_miss_not_an_error(cache_dir, fresh_loads, monkeypatch):
+    """Even in the evidence, read on demand: every builder is made when the entry is read."""
+    from scorer.models import Evidence  # noqa: PLC0415
+
+    fresh = load_study(MINI)
+    make = study_cache._make_builder
+
+    def without_evidence(tp):
+        if tp is Evidence:
+            raise TypeError("no cache builder")
+        return make(tp)
+
+    monkeypatch.setattr(study_cache, "_builders", {})
+    monkeypatch.setattr(study_cache, "_make_builder", without_evidence)
+    again = load_study(MINI)
+    assert len(fresh_loads) == 2 and again == fresh and isinstance(again.evidence, dict)
+
+
 def test_the_comparison_of_loads_can_fail():
     assert differences({"executive": 1.0}, {Venue.executive: 1.0}), "a string key is not a Venue"
     assert differences({"k": "statute"}, {"k": Venue.statute}), "a string is not a Venue"
