@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorer import analysis, reports, sweeps
+from scorer import reports, sweeps
 from scorer.errors import AccordError, StudyError
 from scorer.loading import find_study, load_located, load_study
 from scorer.ranking import DEFAULT_METHOD, METHODS, assess, assess_all, rank as rank_proposals
@@ -82,6 +82,7 @@ def explain(
 ) -> None:
     """Each dimension's contribution to a stakeholder's gain, with the evidence behind it, and where
     each number comes from (stakeholder file, scenario override or the model's mechanism; file:line)."""
+    from scorer import analysis  # noqa: PLC0415  (not loaded for rank)
     from scorer.origins import sources, sources_table  # noqa: PLC0415
 
     s, locator, problems = load_located(study)
@@ -121,6 +122,8 @@ def whatif(
         w, changes = judging.whatif_judged(s, sc, proposal, levels, judging.parse(judge))
         emit(judging.judged_report(w, changes), fmt, output, study=s, scenario=sc)
         return
+    from scorer import analysis  # noqa: PLC0415  (not loaded for rank)
+
     emit(reports.whatif_report(analysis.whatif(s, sc, proposal, levels)), fmt, output, study=s, scenario=sc)
 
 
@@ -134,6 +137,8 @@ def compare(
     """Two proposals side by side, pillar by pillar, with their outcomes."""
     s = load_study(study)
     sc = resolve_scenario(s, scenario)
+    from scorer import analysis  # noqa: PLC0415  (not loaded for rank)
+
     emit(reports.compare_report(s, assess(s, sc, a), assess(s, sc, b), analysis.compare(s, a, b)), fmt, output,
          title=f"{a} vs {b}", study=s, scenario=sc)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -110,6 +109,8 @@ def _validation_problems(err: ValidationError, source: SourceFile) -> list[Probl
 
 
 def _parse(path: Path, rel: str) -> tuple[dict | None, SourceFile, list[Problem]]:
+    import tomllib  # noqa: PLC0415  (a cached study parses no TOML: a start-up cost)
+
     try:
         text = reading.read_text(path)
     except reading.Unreadable as err:

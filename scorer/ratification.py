@@ -69,27 +69,31 @@ class CountryVerdict:
         return not self.blocking and all(t.passed for t in self.chambers.values())
 
 
-def tally(test: ChamberTest, accepts: dict[str, bool]) -> ChamberTally:
+def tally(test: ChamberTest, accepts: dict[str, bool], ranges: bool = True) -> ChamberTally:
+    """The chamber's vote; without `ranges`, the split ranges are left out (None), for callers that
+    read only whether it passes."""
     yes = tuple(b for b in test.seats if accepts.get(b, False))
     no = tuple(b for b in test.seats if not accepts.get(b, False) and test.seats[b] > 0)
     agenda = None
     if test.party:
         agenda = sum(w for b, w in test.party_weights.items() if b in yes)
-    ranges = tally_ranges(test, yes) if test.splits else (None, None)
-    return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate, *ranges)
+    spread = tally_ranges(test, yes) if ranges and test.splits else (None, None)
+    return ChamberTally(test.chamber, sum(test.seats[b] for b in yes), test.threshold, yes, no, agenda, test.gate,
+                        *spread)
 
 
-def verdict(test: VenueTest | None, country: str, accepts: dict[str, bool]) -> CountryVerdict:
+def verdict(test: VenueTest | None, country: str, accepts: dict[str, bool], ranges: bool = True) -> CountryVerdict:
     """Ratification in one country through the test its venue sets (None: no venue needed), given
     who accepts (absent stakeholders never accept): the actors who reject block; where the majority
     party keeps the bill off the floor, its rejecting blocs block; where a chamber's vote fails,
-    every rejecting bloc with seats there blocks."""
+    every rejecting bloc with seats there blocks. `ranges=False` skips the tallies' split ranges
+    (for a caller that reads only `ratified`)."""
     if test is None:
         return CountryVerdict(country, None, (), {}, ())
     blocking = [a for a in test.actors if not accepts.get(a, False)]
     tallies = {}
     for chamber in test.chambers:
-        t = tally(chamber, accepts)
+        t = tally(chamber, accepts, ranges)
         tallies[chamber.chamber] = t
         if not t.reaches_floor:
             blocking += [b for b in chamber.party if b in t.rejecting and b not in blocking]
@@ -108,7 +112,7 @@ def ratified(study: Study, scenario: Scenario, package: Package, countries: Iter
     model = compiled(study, scenario)
     countries = list(countries)
     return not model.not_tabled(package, countries) and all(
-        verdict(model.test(package, c), c, accepts).ratified for c in countries)
+        verdict(model.test(package, c), c, accepts, ranges=False).ratified for c in countries)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> 
     verdicts = {c: verdict(tests[c], c, accepts) for c in countries}
     off = model.not_tabled(package, countries)
     outcome = all(v.ratified for v in verdicts.values())
-    pivotal = () if off else tuple(s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}).ratified
-                                                        for c in countries) != outcome)
+    pivotal = () if off else tuple(
+        s for s in st if all(verdict(tests[c], c, {**accepts, s: not accepts[s]}, ranges=False).ratified
+                             for c in countries) != outcome)
     return Coalition(model.scenario.id, verdicts, st, pivotal, model.reversion.lines if model.reversion else (), off)

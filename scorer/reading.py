@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tomllib
 from pathlib import Path
 
 MAX_FILE_BYTES = 1024 * 1024  # a study file; the largest shipped one is about 42 KB
@@ -95,6 +94,8 @@ def _depth(value: object) -> int:
 def parse_toml(text: str) -> dict:
     """The TOML document; raises tomllib.TOMLDecodeError for bad syntax and Unreadable when it is
     nested deeper than MAX_DEPTH."""
+    import tomllib  # noqa: PLC0415  (a cached study parses no TOML: a start-up cost)
+
     try:
         data = tomllib.loads(text)
     except RecursionError:

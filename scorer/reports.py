@@ -3,8 +3,9 @@ rely on (documented in the README). Nothing here computes a score; it only lays 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import credibility, regard
-from .analysis import ComparedDimension, Explanation, WhatIf
 from .compiled import compiled
 from .interactions import hedged
 from .models import Study
@@ -12,6 +13,9 @@ from .ranking import Assessment, RankRow
 from .ratification import Coalition, CountryVerdict
 from .render import Gain, Report, Table
 from .scoring import resolve_proposal
+
+if TYPE_CHECKING:  # read by explain, whatif and compare alone: not loaded for rank
+    from .analysis import ComparedDimension, Explanation, WhatIf
 
 
 def _venue(v: CountryVerdict) -> str:

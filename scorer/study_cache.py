@@ -5,8 +5,12 @@ An entry is keyed by accord's and pydantic's versions, the code that reads and c
 the path and content of every study file: any change is a miss, and the study is then loaded and
 checked afresh. Entries are JSON (pydantic's own round trip, never pickle), one per study folder
 for the last MAX_ENTRIES folders, written atomically. The evidence, documents and tables are stored
-apart from the rest and validated only when a command first reads them, so `rank` never touches
-them.
+apart from the rest and built only when a command first reads them, so `rank` never touches them.
+
+An entry was dumped from validated models by this very code (its digest is in the key), so a hit
+is not validated again: the models are rebuilt from the JSON by their field types (`_builder`),
+which is most of the start-up saving (no validator is built). tests/test_study_cache.py checks,
+value by value and type by type, that a hit equals a fresh validated load.
 
 Off with `--no-cache`, or for a whole session with the environment variable ACCORD_NO_CACHE=1."""
 
@@ -16,12 +20,16 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from enum import Enum
 from pathlib import Path
 
-from pydantic import create_model
+from pydantic import BaseModel
 
-from .models import Model, Study
+from .models import Study
 
 ENV_DISABLE = "ACCORD_NO_CACHE"
 MAX_FILE_BYTES = 8 * 2**20  # a study file this large is left to the loader to judge, uncached
@@ -32,8 +40,6 @@ RECORDS = ("documents", "evidence", "tables", "episodes")
 # The modules whose code decides what a loaded study is: a change to them invalidates every entry.
 _CODE = ("models.py", "checks.py", "loading.py", "study_cache.py")
 
-_Core = create_model("_Core", __base__=Model, **{f: (Study.model_fields[f].annotation, ...) for f in CORE})
-_Records = create_model("_Records", __base__=Model, **{f: (Study.model_fields[f].annotation, ...) for f in RECORDS})
 _enabled = True
 
 
@@ -84,9 +90,11 @@ def read(root: Path, key: str) -> Study | None:
         meta = json.loads(header)
         if meta.get("key") != key or meta.get("payload") != _payload_digest(core, records):
             return None
-        fields = dict(_Core.model_validate_json(core))
-    except (OSError, ValueError):  # missing, unreadable, truncated or foreign: load afresh
-        return None
+        fields = _fields(json.loads(core), CORE)
+        for name in RECORDS:  # their builders made now: a type without one is a miss here, not an error later
+            _builder(Study.model_fields[name].annotation)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, unreadable, truncated or
+        return None  # foreign: load afresh
     deferred = _Deferred(records)
     return Study.model_construct(**fields, **{f: deferred.field(f) for f in RECORDS})
 
@@ -153,7 +161,7 @@ class _Deferred:
 
     def get(self, name: str) -> dict:
         if self._fields is None:
-            self._fields = dict(_Records.model_validate_json(self._raw))
+            self._fields = _fields(json.loads(self._raw), RECORDS)
             self._raw = b""
         return self._fields[name]
 
@@ -178,3 +186,79 @@ class _DeferredMapping(Mapping):
 
     def __repr__(self) -> str:
         return repr(self._source.get(self._name))
+
+
+# --- rebuilding validated models from their own JSON dump ------------------------------------------
+
+
+def _fields(data: dict, names: tuple[str, ...]) -> dict[str, object]:
+    """Study fields `names`, rebuilt from their JSON (a dict holding exactly those keys)."""
+    if set(data) != set(names):
+        raise ValueError("not an entry of this cache")
+    return {name: _builder(Study.model_fields[name].annotation)(data[name]) for name in names}
+
+
+_builders: dict[object, Callable[[object], object]] = {}
+
+
+def _builder(tp: object) -> Callable[[object], object]:
+    """A function from the JSON pydantic dumps for a value of type `tp` back to that value, built
+    once per type. Only the types the models use are known; any other is an error (TypeError)."""
+    try:
+        return _builders[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation
+        return _make_builder(tp)
+    _builders[tp] = built = _make_builder(tp)
+    return built
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _make_builder(tp: object) -> Callable[[object], object]:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Annotated:
+        return _builder(args[0])
+    if origin is typing.Literal or tp in (str, int, float, bool, type(None)):
+        return _same
+    if origin in (typing.Union, types.UnionType):
+        arms = [a for a in args if a is not type(None)]
+        if len(arms) != 1:
+            raise TypeError(f"no cache builder for {tp}")
+        arm = _builder(arms[0])
+        return lambda value: None if value is None else arm(value)
+    if origin is list:
+        item = _builder(args[0])
+        return lambda value: [item(v) for v in value]
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _builder(args[0])
+            return lambda value: tuple(item(v) for v in value)
+        items = [_builder(a) for a in args]
+        return lambda value: tuple(b(v) for b, v in zip(items, value, strict=True))
+    if origin is dict:
+        key, item = _builder(args[0]), _builder(args[1])
+        return lambda value: {key(k): item(v) for k, v in value.items()}
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return tp
+    if tp is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _model_builder(tp)
+    raise TypeError(f"no cache builder for {tp}")
+
+
+def _model_builder(cls: type[BaseModel]) -> Callable[[object], object]:
+    fields: dict[str, Callable[[object], object]] = {}
+
+    def build(value: dict) -> BaseModel:
+        if value.keys() != fields.keys():
+            raise ValueError(f"a {cls.__name__} entry without all its fields")
+        return cls.model_construct(**{name: fields[name](v) for name, v in value.items()})
+
+    _builders[cls] = build  # before its fields, for a model that holds itself
+    fields.update((name, _builder(info.annotation)) for name, info in cls.model_fields.items())
+    return build

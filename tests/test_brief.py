@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -254,24 +255,35 @@ def test_the_page_reads_at_phone_and_desk_width(case, tmp_path):
     page = render_brief(case, "html", "accord briefing")
     assert '<meta name="viewport"' in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (420, 1400):
+
+    def dump(width: int) -> str:
         check = tmp_path / f"check-{width}.html"
         check.write_text(probe(page, width, 900))
-        dom = chromium(f"--window-size={max(width, 500)},900", "--dump-dom", check.as_uri())
-        found = re.search(r'<pre id="reader-check">(.*?)</pre>', dom, re.S)
-        assert found, dom[-2000:]
-        result = json.loads(html.unescape(found.group(1)))
+        return chromium(f"--window-size={max(width, 500)},900", "--dump-dom", check.as_uri())
+
+    def screenshot(width: int, height: int) -> Path:
+        shown = tmp_path / f"shot-{width}.html"
+        shown.write_text(probe(page, width, height))
+        shot = SCREENSHOTS / f"brief-pre911_2001-{width}.png"
+        chromium(f"--window-size={max(width, 500)},{height}", f"--screenshot={shot}", shown.as_uri())
+        return shot
+
+    widths = (420, 1400)
+    with ThreadPoolExecutor(max_workers=len(widths)) as pool:  # each browser mostly waits: both widths at once
+        doms = list(pool.map(dump, widths))
+        results = []
+        for width, dom in zip(widths, doms):
+            found = re.search(r'<pre id="reader-check">(.*?)</pre>', dom, re.S)
+            assert found, dom[-2000:]
+            results.append(json.loads(html.unescape(found.group(1))))
+        shots = list(pool.map(screenshot, widths, [min(r["height"], 16000) for r in results]))
+    for width, result, shot in zip(widths, results, shots):
         assert result["width"] == width
         assert result["scroll"] <= width, f"the page scrolls sideways at {width} px"
         assert result["broken"] == [], "every in-page link resolves"
         assert result["evidence"] > 0, "numbers link to their evidence records"
         assert result["labels"] > 0 and result["overlaps"] == [], "frontier labels overlap"
         assert result["sorted"], "a click on a header sorts the table, a second click reverses it"
-        height = min(result["height"], 16000)
-        shown = tmp_path / f"shot-{width}.html"
-        shown.write_text(probe(page, width, height))
-        shot = SCREENSHOTS / f"brief-pre911_2001-{width}.png"
-        chromium(f"--window-size={max(width, 500)},{height}", f"--screenshot={shot}", shown.as_uri())
         assert shot.stat().st_size > 10_000
 
 

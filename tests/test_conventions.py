@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,7 +24,8 @@ ACCORD = Path(sys.executable).with_name("accord")
 
 
 def accord(*args: object, columns: int = 100, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SHELL": "/bin/bash"}
+    env = {"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SHELL": "/bin/bash",
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}  # the session's study cache (conftest), not the user's
     return subprocess.run([str(ACCORD), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd,
                           timeout=120)
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from scorer import loading, study_cache
 from scorer.errors import StudyError
@@ -42,16 +43,69 @@ def fresh_loads(monkeypatch) -> list[Path]:
     return calls
 
 
-@pytest.mark.parametrize("root", [MINI, loading.shipped_case()], ids=["mini", "shipped"])
+def differences(cached: object, fresh: object, path: str = "study") -> list[str]:
+    """Where two loaded values differ, value by value and type by type (`==` alone takes 1 for 1.0,
+    a list for a tuple's equal and a Venue for its string)."""
+    if type(cached) is not type(fresh):
+        return [f"{path}: {type(cached).__name__} where a fresh load has {type(fresh).__name__}"]
+    if isinstance(fresh, BaseModel):
+        return [d for name in type(fresh).model_fields
+                for d in differences(getattr(cached, name), getattr(fresh, name), f"{path}.{name}")]
+    if isinstance(fresh, dict):
+        if list(cached) != list(fresh):
+            return [f"{path}: keys {list(cached)} where a fresh load has {list(fresh)}"]
+        return [d for (k, a), (j, b) in zip(cached.items(), fresh.items())
+                for d in differences(k, j, f"{path} key {k!r}") + differences(a, b, f"{path}[{k!r}]")]
+    if isinstance(fresh, (list, tuple)):
+        if len(cached) != len(fresh):
+            return [f"{path}: {len(cached)} items where a fresh load has {len(fresh)}"]
+        return [d for i, (a, b) in enumerate(zip(cached, fresh)) for d in differences(a, b, f"{path}[{i}]")]
+    return [] if cached == fresh else [f"{path}: {cached!r} where a fresh load has {fresh!r}"]
+
+
+@pytest.mark.parametrize("root", [*sorted(p.parent for p in (MINI.parent).glob("*/accord.toml")),
+                                  loading.shipped_case()], ids=lambda p: p.name)
 def test_a_cached_study_equals_the_fresh_one(root, cache_dir, fresh_loads):
+    """A hit is rebuilt from the entry's JSON without validating it again: it must be the fresh
+    load, value by value and type by type, the records read on demand included."""
     fresh = load_study(root, cache=False)
     load_study(root)  # miss: loads and stores
     cached = load_study(root)
     assert len(fresh_loads) == 2
     assert not isinstance(cached.evidence, dict), "evidence is read on demand"
+    records = {name: dict(getattr(cached, name)) for name in study_cache.RECORDS}
+    assert differences(cached.model_copy(update=records), fresh) == []
     assert cached == fresh
     assert cached.model_dump_json() == fresh.model_dump_json()
-    assert list(cached.evidence) == list(fresh.evidence) and dict(cached.tables) == fresh.tables
+
+
+
+def test_a_type_the_cache_cannot_rebuild_is_a_miss_not_an_error(cache_dir, fresh_loads, monkeypatch):
+    """Even in the evidence, read on demand: every builder is made when the entry is read."""
+    from scorer.models import Evidence  # noqa: PLC0415
+
+    fresh = load_study(MINI)
+    make = study_cache._make_builder
+
+    def without_evidence(tp):
+        if tp is Evidence:
+            raise TypeError("no cache builder")
+        return make(tp)
+
+    monkeypatch.setattr(study_cache, "_builders", {})
+    monkeypatch.setattr(study_cache, "_make_builder", without_evidence)
+    again = load_study(MINI)
+    assert len(fresh_loads) == 2 and again == fresh and isinstance(again.evidence, dict)
+
+
+def test_the_comparison_of_loads_can_fail():
+    assert differences({"executive": 1.0}, {Venue.executive: 1.0}), "a string key is not a Venue"
+    assert differences({"k": "statute"}, {"k": Venue.statute}), "a string is not a Venue"
+    assert differences([1, 2.0], [1.0, 2.0]), "an int is not a float"
+    assert differences([(0.1, 0.2)], [[0.1, 0.2]]), "a list is not a tuple"
+    stake = load_study(MINI, cache=False).stakeholders["house_moderates"]
+    assert differences(stake.model_copy(update={"note": "x"}), stake) == ["study.note: 'x' where a fresh load has "
+                                                                           f"{stake.note!r}"]
 
 
 def test_the_entry_is_json_written_atomically(cache_dir):
