@@ -1,6 +1,10 @@
 """A lower bound for `accord robust`: the least numpy work that answers how many worlds ratify each
 proposal, on the sampler's compiled arrays and the same random stream (each world K consecutive
-uniforms of one seeded generator, uniform within each judgment's range). It must count exactly what
+uniforms of one seeded generator, uniform within each judgment's range, a credence a coin). The
+common case (stakes, level values, reservations, the weighted tests) is written out here at its
+leanest; the two-level mechanisms (delivery and regard, terms, threats, credences, ranged seats,
+agenda capacities) reuse the sampler's own small steps, so the bound is the same arithmetic without
+robust's bookkeeping (ranks, roles, per-country counts). It must count exactly what
 `scorer.sampling.robust` counts; bench/run.py times the two side by side. Also the rate at which
 the worlds can merely be drawn."""
 
@@ -8,41 +12,57 @@ from __future__ import annotations
 
 import numpy as np
 
-from scorer.sampling import ACCEPT_TOLERANCE, Kernel, chunk_size
+from scorer.sampling import ACCEPT_TOLERANCE, Kernel, chunk_size, draw, kept_off, threats, trust_terms
 
 
 def ratified_counts(kernel: Kernel, samples: int, seed: int) -> np.ndarray:
     """(P,) worlds out of `samples` in which each proposal is ratified."""
     rng = np.random.default_rng(seed)
     S, P1, D = kernel.levels.shape
-    P, K = P1 - 1, len(kernel.judgments)
-    base = (kernel.salience * kernel.multiplier)[:, :, None]
+    P = P1 - 1
     cols, who, dims = kernel.salience_draws
-    drawn_multiplier = kernel.multiplier[who, dims][:, None]
     r_cols, r_who = kernel.reservation_draws
-    width, low = (kernel.high - kernel.low)[:, None], kernel.low[:, None]
     can_accept = (~kernel.touched & kernel.present[:, None]).T[:, :, None]  # (P, S, 1)
-    test_weights, threshold = kernel.tests.weights, kernel.tests.threshold[:, :, None]
+    t = kernel.tests
+    threshold = t.threshold[:, :, None]
     counts, done, step = np.zeros(P, np.int64), 0, chunk_size(kernel)
     while done < samples:
         n = min(step, samples - done)
-        draws = rng.random((n, K)).T * width + low
+        draws = draw(kernel, n, rng)
         w = np.empty((S, D, n))
-        w[:] = base
-        w[who, dims] = draws[cols] * drawn_multiplier
-        for k, stakeholders, d in kernel.multiplier_draws:
-            w[stakeholders, d] *= draws[k]
+        w[:] = kernel.salience[:, :, None]
+        w[who, dims] = draws[cols]
         total = w.sum(axis=1, keepdims=True)
         np.divide(w, total, out=w, where=total > 0)
+        w *= kernel.multiplier[:, :, None]
+        for k, stakeholders, d in kernel.multiplier_draws:
+            w[stakeholders, d] *= draws[k]
         values = np.matmul(kernel.levels, w)
         for s, c, d, point, at_level in kernel.value_draws:
             values[s] += at_level @ ((draws[c] - point[:, None]) * w[s, d])
+        if kernel.delivery or kernel.regard:
+            trust_terms(kernel, draws, w, values)
+        if kernel.terms is not None:
+            values += kernel.terms[:, :, None]
+        for k, s, where, point in kernel.term_draws:
+            values[s] += where[:, None] * (draws[k] - point)[None, :]
+        margin = values[:, :P] - values[:, P:]
+        if kernel.threat is not None and (kernel.threat.any() or kernel.threat_draws):
+            margin += threats(kernel, draws)[:, None, :]
         reservation = np.empty((S, n))
         reservation[:] = kernel.reservation[:, None]
         reservation[r_who] = draws[r_cols]
-        margin = values[:, :P] - values[:, P:] - reservation[:, None, :]
-        accepts = (margin >= -ACCEPT_TOLERANCE).transpose(1, 0, 2) & can_accept
-        counts += (np.matmul(test_weights, accepts.astype(float)) >= threshold).all(axis=1).sum(axis=1)
+        margin -= reservation[:, None, :]
+        accepts = margin >= -ACCEPT_TOLERANCE
+        for k, s, where in kernel.credence_draws:
+            accepts[s] &= ~(where[:, None] & (draws[k] > 0.5)[None, :])
+        yes = (accepts.transpose(1, 0, 2) & can_accept).astype(float)
+        tally = np.matmul(t.weights, yes)
+        delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]
+        for k in range(len(t.seat_columns)):
+            tally += np.matmul(t.seat_slopes[k], yes) * delta[k]
+        ratified = (tally >= threshold).all(axis=1) & ~kept_off(kernel, draws).any(axis=1)
+        counts += ratified.sum(axis=1)
         done += n
     return counts
 
