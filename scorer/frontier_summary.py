@@ -9,7 +9,9 @@ second). One solve splits a gap: it maximises the sum of the two floors weighted
 the line from P to Q over the box. The box holds every package that dominates one in it, and both
 weights are positive, so the package found is on the frontier (no second solve needed to confirm
 it), and it is the gap's point farthest from that line: the bend there. No package found: the gap
-holds no point, and it closes.
+holds no point, and it closes. Where the gap is split for the best point, the box is narrowed to
+the packages whose worst gain beats the best found (or equals it, left of the best, where the full
+frontier lists an equal one first): no package found there, the gap cannot hold a better point.
 
 Which gap next: first any gap whose corner could beat the best maximin point found (a point inside a gap has
 a worst gain below its corner's); then the gap
@@ -48,6 +50,7 @@ class Gap:
 
     left: tuple[float, float]
     right: tuple[float, float]
+    cleared: bool = False  # proven to hold no point better for both than the best found
 
     @property
     def corner(self) -> tuple[float, float]:
@@ -116,19 +119,26 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
         (x0, y0), (x1, y1), (cx, cy) = g.left, g.right, g.corner
         dx, dy = (x1 - x0) / scale[0], (y1 - y0) / scale[1]
         far = abs(dx * (y0 - cy) / scale[1] - (x0 - cx) / scale[0] * dy) / (math.hypot(dx, dy) or 1.0)
-        return (0 if min(g.corner) > min(best) else 1, -far)
+        return (0 if min(g.corner) > min(best) and not g.cleared else 1, -far)
 
     gaps = [Gap(l, r) for l, r in zip(ends, ends[1:])]
     while gaps:
         best = best_of(found)
         gaps.sort(key=lambda g: priority(g, best))
-        g = gaps[0]
-        if priority(g, best)[0] and solves >= budget:
+        g = gaps.pop(0)
+        maximin = not priority(g, best)[0]
+        if not maximin and solves >= budget:
+            gaps.append(g)
             break
-        gaps.pop(0)
         (x0, y0), (x1, y1) = g.left, g.right
-        p = solve((y0 - y1) * floor_a + (x1 - x0) * floor_b, x0 + STEP, y1 + 2 * TIE)
+        at_least = (x0 + STEP, y1 + 2 * TIE)
+        if maximin:  # only where the worst gain beats the best's (or equals it, left of the best)
+            floor = min(best) + (TIE if x0 >= best[0] else 0.0)
+            at_least = (max(at_least[0], floor), max(at_least[1], floor))
+        p = solve((y0 - y1) * floor_a + (x1 - x0) * floor_b, *at_least)
         if p is None:
+            if maximin and proven:
+                gaps.append(replace(g, cleared=True))
             continue
         x, y = key(p)
         if not (x0 + STEP / 2 <= x and y > y1 + TIE and (x, y) not in found):
