@@ -229,7 +229,7 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method, roles=False)
     n = result.samples
     odds = [Odds(o.proposal, o.ratified_at_point, o.ratified / n, *wilson(o.ratified, n), o.first / n,
-                 tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True))))
+                 tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True, decisive_only=True))))
             for o in result.odds]
     best = None
     if f is not None and f.points:

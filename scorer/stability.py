@@ -301,6 +301,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         return _seat_stability(at, judgment)
     if judgment.kind == "credence":
         return _credence(study, scenario, judgment, at)
+    return _with_ratification(study, scenario, judgment, at, *_acceptance(judgment, at))
+
+
+def _acceptance(judgment: Judgment, at: _Point) -> tuple[list[StakeholderStability], dict[str, tuple[float, ...]]]:
+    """Per stakeholder the judgment moves: its row, and the margin of those whose acceptance the
+    judgment can flip within its domain."""
     package, point = at.package, at.coalition
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     x0, lo, hi = judgment.point, judgment.low, judgment.high
@@ -343,7 +349,14 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
                         if (c0 + c1 * _probe(a, b) >= 0) != stance.accepts) / (hi - lo)
         distance = lo - flip if interval[0] == flip else flip - hi
         rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, distance, share))
+    return rows, forms
 
+
+def _with_ratification(study: Study, scenario: Scenario, judgment: Judgment, at: _Point,
+                       rows: list[StakeholderStability], forms: dict[str, tuple[float, ...]]) -> Stability:
+    """The judgment's stability, its stakeholders' rows given: ratification's flips, interval and share."""
+    point = at.coalition
+    dom_lo, dom_hi = DOMAIN[judgment.kind]
     if judgment.kind == "capacity":  # moves no one's gain: whether the package is tabled
         outcome, cuts = _capacity_outcome(at, judgment)
         return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
@@ -423,8 +436,20 @@ def _capacity_outcome(at: _Point, judgment: Judgment):
     return (lambda x: x >= need), [float(need)]
 
 
-def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:
-    """Every judgment's stability for one proposal (see the module docstring)."""
+def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False,
+                decisive_only: bool = False) -> Sensitivity:
+    """Every judgment's stability for one proposal (see the module docstring); with `decisive_only`,
+    only those that may flip ratification within their range (a judgment that moves gains flips
+    it only where it flips someone's acceptance there)."""
     at = _point(study, scenario, proposal_id)
-    found = [stability(study, scenario, proposal_id, j, at) for j in at.model.judgments if j.ranged or not ranged_only]
+    found = []
+    for j in at.model.judgments:
+        if ranged_only and not j.ranged:
+            continue
+        if not decisive_only or j.kind in ("seats", "credence", "capacity"):
+            found.append(stability(study, scenario, proposal_id, j, at))
+            continue
+        rows, forms = _acceptance(j, at)
+        if any(r.share > 0 for r in rows):
+            found.append(_with_ratification(study, scenario, j, at, rows, forms))
     return Sensitivity(proposal_id, scenario.id, at.coalition.ratified, tuple(found))
