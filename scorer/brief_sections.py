@@ -183,8 +183,8 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
                     ["point", f"gain {a}", f"gain {c}", f"venue {a}", f"venue {c}",
                      "changes from the turning point before", "proposals nearest", "note"], rows, data=data,
                     notes=["proposals nearest: proposals on the frontier at this point, or inside it with this point "
-                           "the most even improvement for both (see where the proposals sit)."])
-    lead = [summary_note(f)] if f.summary and f.status != "optimal" else []
+                           f"the most even improvement for both{among(f)} (see where the proposals sit)."])
+    lead = [summary_note(f)] if among(f) else []
     tables = [turning]
     if b.best is not None:
         p, o = b.best.point, b.best.odds
@@ -200,7 +200,7 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
         lead.append(f"No package is ratified in both {a} and {c}.")
     tables.append(placed)
     full.title = f"{found(f)[0].upper()}{found(f)[1:]}, {a}'s gain rising"
-    if f.summary and f.status != "optimal":
+    if among(f):
         placed.notes.append("inside: the point named is the one, of the points found, that improves the proposal "
                             "most evenly; accord frontier names the most even of all the frontier's points.")
     return (Section("frontier", f"The best package for both countries: the {a}–{c} frontier", lead, tables,
@@ -208,9 +208,14 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
             Section("frontier_points", "Appendix: the frontier point by point", [], [full], appendix=True))
 
 
+def among(f) -> str:
+    """" of the points found" where the brief's frontier is a summary that left points out."""
+    return " of the points found" if f.summary and f.status != "optimal" else ""
+
+
 def found(f) -> str:
     """How many frontier points the brief lists: all of them, or those the summary found."""
-    if f.summary and f.status != "optimal":
+    if among(f):
         return f"the {len(f.points)} frontier points found"
     return f"all {len(f.points)} frontier points"
 
