@@ -32,6 +32,7 @@ Its JSON contract is stated in the README ("JSON contracts") and produced by `ro
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -277,13 +278,29 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
 
 
+_NOT_HELD: OrderedDict[tuple[int, int, str], tuple[Study, Scenario, Study, Scenario]] = OrderedDict()
+
+
+def _not_held(study: Study, scenario: Scenario, judgment: Judgment) -> tuple[Study, Scenario]:
+    """The study with the credence's red line not held, remembered for the last few (study,
+    scenario, judgment), so every proposal's sensitivity compiles it once (a cached entry holds the
+    models, so their ids cannot be reused while it lives)."""
+    key = (id(study), id(scenario), judgment.id)
+    hit = _NOT_HELD.get(key)
+    if hit is None or hit[0] is not study or hit[1] is not scenario:
+        hit = _NOT_HELD[key] = (study, scenario, *apply_world(study, scenario, {judgment: 0.0}))
+        while len(_NOT_HELD) > 16:
+            _NOT_HELD.popitem(last=False)
+    return hit[2], hit[3]
+
+
 def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> Stability:
     """A red line held with a credence: the point model holds it at any credence above 0, so a
     verdict can change only where it is not held (0). The share of a verdict that differs is the
     probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
     s = judgment.stakeholders[0]
     stance = at.coalition.stances[s]
-    without = stances(*apply_world(study, scenario, {judgment: 0.0}), at.package)[s]
+    without = stances(*_not_held(study, scenario, judgment), at.package)[s]
     moves = without.accepts != stance.accepts
     p_not = 1.0 - judgment.point
     row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
