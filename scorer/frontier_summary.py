@@ -13,12 +13,13 @@ holds no point, and it closes. Where the gap is split for the best point, the bo
 the packages whose worst gain beats the best found (or equals it, left of the best, where the full
 frontier lists an equal one first): no package found there, the gap cannot hold a better point.
 
-Which gap next: first any gap whose corner could beat the best maximin point found (a point inside a gap has
-a worst gain below its corner's); then the gap
-whose corner lies farthest from the line between its points, in the chart's scale. A gap is left
-unsplit for the best point only when its corner cannot beat the best found, so the best point is
-the full frontier's, whatever the budget; the search stops at `BUDGET` solves or when no gap is
-open. Points are numbered in the summary's own order, the first country's gain rising.
+Which gap next: first any gap whose corner could beat the best point found (a point inside a gap
+has a worst gain below its corner's) and that no solve has cleared; then the gap whose corner lies
+farthest from the line between its points, in the chart's scale. A gap is left unsplit for the best
+point only when its corner cannot beat the best found or a solve cleared it, so the best point is
+the full frontier's whatever the budget; the search stops at `BUDGET` solves (more only where the
+best point needs them) or when no gap is open. Points are numbered in the summary's own order, the
+first country's gain rising.
 
 A proposal is placed against the points found: on one of them; inside, with the point found that
 improves it most evenly (a point left out may improve it more evenly: `accord frontier` names that
@@ -26,7 +27,6 @@ one); beyond only when no open gap's corner is as good for both, else "not compu
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from dataclasses import dataclass, replace
@@ -145,7 +145,7 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
             proven = False  # the solver met the box only within its tolerance: leave the gap
             continue
         found[(x, y)] = p
-        gaps += [Gap(g.left, (x, y)), Gap((x, y), g.right)]
+        gaps += [Gap(g.left, (x, y), g.cleared), Gap((x, y), g.right, g.cleared)]  # parts of a cleared gap are too
 
     points = [replace(found[k], point=i + 1) for i, k in enumerate(sorted(found))]
     status = "optimal" if proven and not gaps else "partial" if proven else "feasible"
