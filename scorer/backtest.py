@@ -315,13 +315,18 @@ def chamber_counts(study: Study, scenario: Scenario, package: Package, stakehold
     if not chambers:
         return {}
     seen = {} if seen is None else seen
-    patterns, inverse = np.unique(accepts.T, axis=0, return_inverse=True)
+    # Each world's acceptances packed into bytes, one opaque value per world: sorting those is far
+    # cheaper than np.unique over rows of booleans.
+    packed = np.ascontiguousarray(np.packbits(accepts.T, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    patterns, inverse = np.unique(keys, return_inverse=True)
     weight = np.bincount(inverse.ravel(), minlength=len(patterns))
     countries = {study.institutions.chambers[ch].country for ch in chambers}
     out = dict.fromkeys(chambers, 0)
-    for row, w in zip(patterns, weight):
-        key = row.tobytes()
+    for pattern, w in zip(patterns, weight):
+        key = pattern.tobytes()
         if key not in seen:
+            row = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:len(stakeholders)].astype(bool)
             who = dict(zip(stakeholders, row.tolist()))
             verdicts = {c: country_verdict(study, scenario, package, c, who) for c in countries}
             seen[key] = tuple(verdicts[study.institutions.chambers[ch].country].chambers[ch].passed

@@ -179,12 +179,12 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
                      "best for both" if best else ""])
         data.append({"point": k, "gains": {a: round(p.gains[a], 6), c: round(p.gains[c], 6)}, "best": best})
         before = p.package
-    turning = Table("turning_points", f"Turning points of the frontier ({len(b.turning)} of {len(f.points)})",
+    turning = Table("turning_points", f"Turning points of the frontier ({len(b.turning)} of {found(f)})",
                     ["point", f"gain {a}", f"gain {c}", f"venue {a}", f"venue {c}",
                      "changes from the turning point before", "proposals nearest", "note"], rows, data=data,
                     notes=["proposals nearest: proposals on the frontier at this point, or inside it with this point "
-                           "the most even improvement for both (see where the proposals sit)."])
-    lead = []
+                           f"the most even improvement for both{among(f)} (see where the proposals sit)."])
+    lead = [summary_note(f)] if among(f) else []
     tables = [turning]
     if b.best is not None:
         p, o = b.best.point, b.best.odds
@@ -199,10 +199,32 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
     else:
         lead.append(f"No package is ratified in both {a} and {c}.")
     tables.append(placed)
-    full.title = f"All {len(f.points)} frontier points, {a}'s gain rising"
+    full.title = f"{found(f)[0].upper()}{found(f)[1:]}, {a}'s gain rising"
+    if among(f):
+        placed.notes.append("inside: the point named is the one, of the points found, that improves the proposal "
+                            "most evenly; accord frontier names the most even of all the frontier's points.")
     return (Section("frontier", f"The best package for both countries: the {a}–{c} frontier", lead, tables,
                     ["frontier"]),
             Section("frontier_points", "Appendix: the frontier point by point", [], [full], appendix=True))
+
+
+def among(f) -> str:
+    """" of the points found" where the brief's frontier is a summary that left points out."""
+    return " of the points found" if f.summary and f.status != "optimal" else ""
+
+
+def found(f) -> str:
+    """How many frontier points the brief lists: all of them, or those the summary found."""
+    if among(f):
+        return f"the {len(f.points)} frontier points found"
+    return f"all {len(f.points)} frontier points"
+
+
+def summary_note(f) -> str:
+    """The frontier in the brief is a summary: what it holds, and where the rest is."""
+    return (f"A summary: {len(f.points)} of the frontier's points, chosen as its two ends, its best point for both "
+            f"countries and its sharpest bends; each is on the frontier, and points are numbered in this summary. "
+            f"accord frontier --scenario {f.scenario} lists all.")
 
 
 def frontier_inputs(b: Briefing) -> tuple:

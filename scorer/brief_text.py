@@ -97,8 +97,8 @@ def brief_terminal(b: Briefing, title: str) -> str:
         for t in s.tables:
             out += ["", t.title, "", _table(t, "simple", TERMINAL_CELL)]
             out += [x for n in t.notes for x in ["", *textwrap.wrap(n, TERMINAL_WIDTH)]]
-    out += [""] + textwrap.wrap("The full frontier, the full matrix and the evidence records: accord brief -f html "
-                                "(or -f markdown, -f json); accord frontier, accord matrix.", TERMINAL_WIDTH)
+    out += [""] + textwrap.wrap("The frontier's points found, the full matrix and the evidence records: accord brief -f "
+                                "html (or -f markdown, -f json); every frontier point: accord frontier; accord matrix.", TERMINAL_WIDTH)
     return "\n".join(out) + "\n"
 
 

@@ -204,15 +204,16 @@ def brief(study: Study, scenario: Scenario, method: str = DEFAULT_METHOD,
 
 
 def frontier_of(study: Study, scenario: Scenario) -> Frontier | None:
-    """The US-Mexico frontier (or between the study's first two ratifying countries); None when
-    the study has fewer than two. PuLP loads only here, not for `rank`."""
+    """The US-Mexico frontier (or between the study's first two ratifying countries) in summary:
+    its ends, its best point for both and its bends (`frontier_summary`); None when the study has
+    fewer than two. PuLP loads only here, not for `rank`."""
+    from .frontier_summary import summary_frontier  # noqa: PLC0415
     from .limits import Limits, ratifying_countries  # noqa: PLC0415
-    from .pareto import frontier  # noqa: PLC0415
 
     countries = ratifying_countries(study)[:2]
     if len(countries) < 2:
         return None
-    return frontier(study, scenario, Limits(countries=countries))
+    return summary_frontier(study, scenario, Limits(countries=countries))
 
 
 def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None) -> tuple[list[Odds], BestPackage | None]:
@@ -228,7 +229,7 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method, roles=False)
     n = result.samples
     odds = [Odds(o.proposal, o.ratified_at_point, o.ratified / n, *wilson(o.ratified, n), o.first / n,
-                 tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True))))
+                 tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True, decisive_only=True))))
             for o in result.odds]
     best = None
     if f is not None and f.points:

@@ -71,6 +71,7 @@ class Frontier(Tabular):
     points: tuple[FrontierPoint, ...]
     placements: tuple[Placement, ...]
     seconds: float
+    summary: bool = False  # some points left out (`frontier_summary`): the brief's frontier
 
 
 def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver: str | None = None,

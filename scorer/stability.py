@@ -31,6 +31,7 @@ Its JSON contract is stated in the README ("JSON contracts") and produced by `ro
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -263,13 +264,29 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
 
 
+_NOT_HELD: OrderedDict[tuple[int, int, str], tuple[Study, Scenario, Study, Scenario]] = OrderedDict()
+
+
+def _not_held(study: Study, scenario: Scenario, judgment: Judgment) -> tuple[Study, Scenario]:
+    """The study with the credence's red line not held, remembered for the last few (study,
+    scenario, judgment), so every proposal's sensitivity compiles it once (a cached entry holds the
+    models, so their ids cannot be reused while it lives)."""
+    key = (id(study), id(scenario), judgment.id)
+    hit = _NOT_HELD.get(key)
+    if hit is None or hit[0] is not study or hit[1] is not scenario:
+        hit = _NOT_HELD[key] = (study, scenario, *apply_world(study, scenario, {judgment: 0.0}))
+        while len(_NOT_HELD) > 16:
+            _NOT_HELD.popitem(last=False)
+    return hit[2], hit[3]
+
+
 def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> Stability:
     """A red line held with a credence: the point model holds it at any credence above 0, so a
     verdict can change only where it is not held (0). The share of a verdict that differs is the
     probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
     s = judgment.stakeholders[0]
     stance = at.coalition.stances[s]
-    without = stances(*apply_world(study, scenario, {judgment: 0.0}), at.package)[s]
+    without = stances(*_not_held(study, scenario, judgment), at.package)[s]
     moves = without.accepts != stance.accepts
     p_not = 1.0 - judgment.point
     row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
@@ -287,6 +304,12 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
         return _seat_stability(at, judgment)
     if judgment.kind == "credence":
         return _credence(study, scenario, judgment, at)
+    return _with_ratification(study, scenario, judgment, at, *_acceptance(judgment, at))
+
+
+def _acceptance(judgment: Judgment, at: _Point) -> tuple[list[StakeholderStability], dict[str, tuple[float, ...]]]:
+    """Per stakeholder the judgment moves: its row, and the margin of those whose acceptance the
+    judgment can flip within its domain."""
     package, point = at.package, at.coalition
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     lo, hi = judgment.low, judgment.high
@@ -313,7 +336,14 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
                         if (c0 + c1 * _probe(a, b) >= 0) != stance.accepts) / (hi - lo)
         distance = lo - flip if interval[0] == flip else flip - hi
         rows.append(StakeholderStability(s, stance.accepts, False, flip, interval, distance, share))
+    return rows, forms
 
+
+def _with_ratification(study: Study, scenario: Scenario, judgment: Judgment, at: _Point,
+                       rows: list[StakeholderStability], forms: dict[str, tuple[float, ...]]) -> Stability:
+    """The judgment's stability, its stakeholders' rows given: ratification's flips, interval and share."""
+    point = at.coalition
+    dom_lo, dom_hi = DOMAIN[judgment.kind]
     if judgment.kind == "capacity":  # moves no one's gain: whether the package is tabled
         outcome, cuts = _capacity_outcome(at, judgment)
         return _ratification(judgment, tuple(rows), cuts, outcome, point.ratified)
@@ -392,8 +422,20 @@ def _capacity_outcome(at: _Point, judgment: Judgment):
     return (lambda x: x >= need), [float(need)]
 
 
-def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False) -> Sensitivity:
-    """Every judgment's stability for one proposal (see the module docstring)."""
+def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False,
+                decisive_only: bool = False) -> Sensitivity:
+    """Every judgment's stability for one proposal (see the module docstring); with `decisive_only`,
+    only those that may flip ratification within their range (a judgment that moves gains flips
+    it only where it flips someone's acceptance there)."""
     at = _point(study, scenario, proposal_id)
-    found = [stability(study, scenario, proposal_id, j, at) for j in at.model.judgments if j.ranged or not ranged_only]
+    found = []
+    for j in at.model.judgments:
+        if ranged_only and not j.ranged:
+            continue
+        if not decisive_only or j.kind in ("seats", "credence", "capacity"):
+            found.append(stability(study, scenario, proposal_id, j, at))
+            continue
+        rows, forms = _acceptance(j, at)
+        if any(r.share > 0 for r in rows):
+            found.append(_with_ratification(study, scenario, j, at, rows, forms))
     return Sensitivity(proposal_id, scenario.id, at.coalition.ratified, tuple(found))

@@ -165,3 +165,29 @@ def test_sensitivity_json_contract(run):
 def test_sensitivity_unknown_proposal_exits_2(run):
     code, out, err = run("sensitivity", "nope", "--study", MINI)
     assert code == 2 and "unknown proposal 'nope'" in err
+
+
+@pytest.mark.parametrize("where", ["case", "generated"])
+def test_decisive_only_keeps_every_judgment_that_flips_ratification_within_its_range(where):
+    """The brief asks only for the judgments that may flip ratification within their range: the
+    same stabilities, in the same tornado order, as the full sensitivity's with a ratification share."""
+    from synthetic import synthetic_study
+
+    if where == "case":
+        study = load_study(".")
+        scenarios = [study.scenario("pre911_2001"), study.scenario("transit_2024")]
+    else:
+        study = synthetic_study(8, 3, 14, seed=3, seat_ranges=True, no_deal=True, interactions=True, agenda=True,
+                                delivery=True, regard=True)
+        scenarios = list(study.scenarios.values())
+    kept = 0
+    for sc in scenarios:
+        for proposal in study.proposals:
+            full = sensitivity(study, sc, proposal, ranged_only=True)
+            short = sensitivity(study, sc, proposal, ranged_only=True, decisive_only=True)
+            decisive = [st for st in full.stabilities if st.ratification_share > 0]
+            assert [st for st in short.stabilities if st.ratification_share > 0] == decisive
+            assert [st for st in short.tornado if st.ratification_share > 0] == \
+                   [st for st in full.tornado if st.ratification_share > 0]
+            kept += len(decisive)
+    assert kept > 0
