@@ -394,11 +394,14 @@ def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bo
 
 def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
     """A party split moves no stakeholder's acceptance, only the weight of the blocs in their
-    chamber: ratification, who accepts held at the point, flips only at `seat_crossings`."""
+    chamber: ratification, who accepts held at the point, flips only at `seat_crossings`; a
+    package an agenda setter keeps off stays unratified whatever the seats."""
     accepts = {s: x.accepts for s, x in at.coalition.stances.items()}
     dom_lo, dom_hi = DOMAIN["seats"]
     rows = tuple(StakeholderStability(s, at.coalition.stances[s].accepts, bool(at.coalition.stances[s].touched),
                                       None, (dom_lo, dom_hi), None, 0.0) for s in judgment.stakeholders)
+    if not at.coalition.tabled:
+        return _ratification(judgment, rows, [], lambda x: False, False)
     tests = [t for c in at.countries if (t := at.model.test(at.package, c)) is not None]
     cuts = seat_crossings([ch for t in tests for ch in t.chambers], judgment.split, accepts)
 

@@ -18,6 +18,7 @@ from scorer.ratification import coalition
 from scorer.sampling import compile_kernel, draw, evaluate
 from scorer.scoring import resolve_proposal, stances
 from scorer.search import optimize
+from scorer.stability import sensitivity
 from synthetic import synthetic_study
 from test_optimize import assert_optimal, assert_unlock_is_minimal, enumerated_frontier, flat
 
@@ -73,3 +74,28 @@ def test_sampled_worlds_equal_the_scalar_scorer_with_every_mechanism(seed):
                         assert result.gains[i, p, n] == pytest.approx(st[s].gain, abs=1e-9), (s, proposal, n)
                 c = coalition(s2, sc2, package, s2.proposals[proposal].countries)
                 assert bool(result.ratified[p, n]) == c.ratified, (proposal, n)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_seat_and_capacity_sensitivity_equal_brute_force_with_every_mechanism(seed):
+    """A party split or an agenda capacity moves no one's gain, only ratification: its share of
+    flipped verdicts equals a grid over its range read by the scalar scorer, agenda included (a
+    package kept off the agenda stays unratified whatever the seats)."""
+    study = every_mechanism(seed)
+    checked = 0
+    for sc in study.scenarios.values():
+        for pid in study.proposals:
+            at_point = coalition(study, sc, resolve_proposal(study, pid, sc), study.proposals[pid].countries).ratified
+            for st in sensitivity(study, sc, pid).stabilities:
+                j = st.judgment
+                if j.kind not in ("seats", "capacity") or not j.high > j.low:
+                    continue
+                xs = np.linspace(j.low, j.high, 41)[1:-1]
+                flipped = []
+                for x in xs:
+                    s2, sc2 = apply_world(study, sc, {j: x})
+                    c = coalition(s2, sc2, resolve_proposal(s2, pid, sc2), s2.proposals[pid].countries)
+                    flipped.append(c.ratified != at_point)
+                assert st.ratification_share == pytest.approx(np.mean(flipped), abs=0.05), (sc.id, pid, j.id)
+                checked += 1
+    assert checked
