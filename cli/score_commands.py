@@ -139,7 +139,7 @@ def compare(
     sc = resolve_scenario(s, scenario)
     from scorer import analysis  # noqa: PLC0415  (not loaded for rank)
 
-    emit(reports.compare_report(s, assess(s, sc, a), assess(s, sc, b), analysis.compare(s, a, b)), fmt, output,
+    emit(reports.compare_report(s, assess(s, sc, a), assess(s, sc, b), analysis.compare(s, sc, a, b)), fmt, output,
          title=f"{a} vs {b}", study=s, scenario=sc)
 
 

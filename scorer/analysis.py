@@ -13,7 +13,7 @@ from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition
 from .compiled import ACCEPT_TOLERANCE, compiled
-from .scoring import Package, resolve_proposal, status_quo
+from .scoring import Package, resolve_proposal
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,10 @@ class ComparedDimension:
     b_pillar: str
 
 
-def compare(study: Study, a: str, b: str) -> list[ComparedDimension]:
-    """Dimensions either proposal moves off the status quo, with the pillar that moves them."""
-    pa, pb = resolve_proposal(study, a), resolve_proposal(study, b)
+def compare(study: Study, scenario: Scenario, a: str, b: str) -> list[ComparedDimension]:
+    """Dimensions either proposal moves off the scenario's no-deal point, with the pillar that moves them."""
+    pa, pb = resolve_proposal(study, a, scenario), resolve_proposal(study, b, scenario)
     pillar_of = {pid: {d: pl.name for pl in study.proposals[pid].pillars for d in pl.provisions} for pid in (a, b)}
-    base = status_quo(study)
+    base = compiled(study, scenario).status_quo
     return [ComparedDimension(d, pa[d], pillar_of[a].get(d, ""), pb[d], pillar_of[b].get(d, ""))
             for d in study.dimensions if pa[d] != base[d] or pb[d] != base[d]]

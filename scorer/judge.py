@@ -11,7 +11,9 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
     seat:CHAMBER.BLOC                   a bloc's share of seats; the other blocs keep their proportions
     capacity:STAKEHOLDER                an agenda setter's capacity (STAKEHOLDER[i] when it sets several)
     delivery:COUNTRY.DIMENSIONS         a scenario's delivery probability (credibility)
-    regard:STAKEHOLDER.OTHER            a scenario's regard share"""
+    regard:STAKEHOLDER.OTHER            a scenario's regard share
+    adjustment:STAKEHOLDER.interactions[i]              a non-additive term's adjustment
+    credence:STAKEHOLDER.conditional_red_lines[i]       a hedged red line's credence (0 drops it)"""
 
 from __future__ import annotations
 
@@ -21,15 +23,14 @@ from dataclasses import dataclass, replace
 from .compiled import compiled, level_values
 from .analysis import WhatIf, whatif
 from .errors import AccordError
-from .judgments import DOMAIN, Judgment, apply_world, judgments
+from .judgments import DOMAIN, KINDS as RANGED, Judgment, apply_world, judgments
 from .models import Scenario, SeatShares, Study
 from .ratification import coalition
 from .render import Report, Table
 from .reports import whatif_report
 from .scoring import resolve_proposal
 
-KINDS = ("salience", "value", "reservation", "multiplier", "seats", "threat", "seat", "adjustment", "credence",
-         "capacity", "delivery", "regard")
+KINDS = (*RANGED, "seat")  # every ranged judgment, and a bloc's share of its chamber
 SEAT_DOMAIN = (0.0, 1.0)
 
 

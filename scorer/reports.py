@@ -232,18 +232,3 @@ def compare_report(study: Study, a: Assessment, b: Assessment, dims: list[Compar
     return Report([Table("provisions", f"{a.proposal} vs {b.proposal}, pillar by pillar",
                          [f"{a.proposal} pillar", a.proposal, "dimension", b.proposal, f"{b.proposal} pillar"], rows),
                    Table("outcome", f"Outcome ({a.coalition.scenario})", ["", a.proposal, b.proposal], outcome)], data)
-
-
-def blocker_reasons(study: Study, scenario_explanations: dict[str, Explanation]) -> list[list]:
-    """Why each blocker rejects: red lines touched, else the dimensions that cost it most."""
-    rows = []
-    for s, e in scenario_explanations.items():
-        if e.touched:
-            why = "red line: " + ", ".join(hedged(e.touched, e.terms))
-        else:
-            worst = [c for c in e.contributions if c.contribution < 0][:2]
-            why = "; ".join([f"{c.dimension} ({c.contribution:+.3f})" for c in worst]
-                            + [t.words for t in e.terms if t.amount is not None and t.amount < 0]) \
-                or "gain below reservation"
-        rows.append([e.proposal, s, e.gain, e.reservation, why])
-    return rows

@@ -16,8 +16,7 @@ from .errors import AccordError
 from .interactions import Part, parts
 from .models import Scenario, Study
 
-__all__ = ["Package", "Profile", "Stance", "profiles", "resolve_proposal", "resolve_scenario", "stance", "stances",
-           "status_quo"]
+__all__ = ["Package", "Profile", "Stance", "profiles", "resolve_proposal", "resolve_scenario", "stance", "stances"]
 
 
 def profiles(study: Study, scenario: Scenario) -> dict[str, Profile]:
@@ -39,10 +38,6 @@ class Stance:
     @property
     def accepts(self) -> bool:
         return self.margin >= -ACCEPT_TOLERANCE and not self.touched
-
-
-def status_quo(study: Study) -> Package:
-    return {d: dim.level_ids[0] for d, dim in study.dimensions.items()}
 
 
 def stance(profile: Profile, package: Package) -> Stance:

@@ -17,7 +17,7 @@ import numpy as np
 from scorer.checks import rule_violations
 from scorer.models import Scenario, Study, Venue
 from scorer.ratification import CountryVerdict, country_verdict
-from scorer.scoring import Package, Stance, profiles, stance, status_quo
+from scorer.scoring import Package, Stance, profiles, stance
 
 SEAT_EPSILON = 1e-9
 
@@ -211,13 +211,15 @@ def best_vectorised(study: Study, scenario: Scenario, name: str = "maximin",
     """The best ratified package under `name` (maximin, welfare or support) by enumerating every
     package in numpy blocks: the last dimensions vectorised, the first looped over. Additive
     studies only: it states no non-additive term or conditional red line."""
-    if any(sh.interactions or sh.conditional_red_lines for sh in study.stakeholders.values()):
-        raise ValueError("best_vectorised enumerates additive studies only (no interactions, conditional red lines)")
+    if any(sh.interactions or sh.conditional_red_lines for sh in study.stakeholders.values()) or any(
+            (scenario.no_deal, scenario.threats, scenario.agenda, scenario.delivery, scenario.regard)):
+        raise ValueError("best_vectorised enumerates additive studies against the first levels only (no "
+                         "interactions, conditional red lines, no-deal point, threats, agenda, delivery or regard)")
     dims = list(study.dimensions.values())
     prof = profiles(study, scenario)
     ids = list(prof)
     col = {s: i for i, s in enumerate(ids)}
-    base = status_quo(study)
+    base = {d: dim.level_ids[0] for d, dim in study.dimensions.items()}
     influence = np.array([study.stakeholders[s].influence for s in ids])
     reservation = np.array([prof[s].reservation for s in ids])
     coef, red, auth = [], [], []

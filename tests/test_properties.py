@@ -9,7 +9,8 @@ from scorer import load_study
 from scorer.models import Study
 from scorer.ranking import rank
 from scorer.ratification import ratified
-from scorer.scoring import profiles, status_quo
+from scorer.compiled import compiled
+from scorer.scoring import profiles
 
 from conftest import MINI
 
@@ -23,7 +24,7 @@ packages = st.fixed_dictionaries({d.id: st.sampled_from(d.level_ids) for d in DI
 @settings(max_examples=200, deadline=None)
 @given(packages, st.sampled_from(["calm", "alarm"]))
 def test_moving_toward_a_preferred_level_never_lowers_the_gain(package, scenario):
-    base = status_quo(STUDY)
+    base = compiled(STUDY, STUDY.scenarios[scenario]).status_quo
     for sid, profile in profiles(STUDY, STUDY.scenarios[scenario]).items():
         for d, concern in STUDY.stakeholders[sid].concerns.items():
             if concern.preferred is None:
