@@ -47,51 +47,13 @@ from .seat_ranges import Split, chamber_at
 # --- the closed form ------------------------------------------------------------------------
 
 
-def linear_margin(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
-    """(c0, c1) such that, all else at its point value, the stakeholder's gain clears its
-    reservation exactly when c0 + c1 * x >= 0, x being the judgment's value."""
-    profile = model.profiles[stakeholder]
-    base = model.status_quo
-    delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
-    # A threat's cost and the terms' part raise the gain by an amount the weights do not touch:
-    # against the weighted levels, the stakeholder's reservation is `r`.
-    terms = sum(t.part(package) for t in profile.terms)
-    r = profile.reservation - profile.threat - terms
-    gain = sum(profile.weights[d] * delta[d] for d in profile.weights)
-    if judgment.kind == "reservation":
-        return gain + profile.threat + terms, -1.0
-    if judgment.kind == "threat":
-        return gain - r - judgment.point, 1.0
-    if judgment.kind == "adjustment":
-        term = profile.terms[judgment.term]
-        slope = float(term.holds(package) - term.at_status_quo)
-        return gain - r - slope * judgment.point, slope
-    d = judgment.dimension
-    if judgment.kind == "value":
-        sign = (package[d] == judgment.level) - (base[d] == judgment.level)
-        slope = profile.weights[d] * sign
-        return gain - r - slope * judgment.point, slope
-    if judgment.kind == "salience":
-        a, m = profile.salience, profile.multiplier
-        A = sum(a[k] * m[k] * delta[k] for k in a if k != d)
-        B = sum(a[k] for k in a if k != d)
-        return A - r * B, m[d] * delta[d] - r
-    # A multiplier: the stake on d per unit of it is the normalised salience times the other shifts.
-    total = sum(profile.salience.values())
-    per_unit = (profile.salience[d] / total if total > 0 else 0.0) * model.shifts(
-        stakeholder, frozenset({judgment.shift})).get(d, 1.0)
-    return gain - profile.weights[d] * delta[d] - r, per_unit * delta[d]
-
-
 def margin_linear(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
     """(c0, c1) such that, all else at its point value, the stakeholder's margin (gain less
-    reservation) has the sign of c0 + c1 * x: `linear_margin` where the stakeholder has no delivery
-    or regard term, else its own gain plus each regard share times the other's own gain, as ratios
-    brought over their positive denominators. At most one of those ratios depends on x (a salience
-    belongs to one stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
+    reservation) has the sign of c0 + c1 * x, x being the judgment's value: its own gain plus each
+    regard share times the other's own gain, less the reservation, as ratios brought over their
+    positive denominators. At most one of those ratios depends on x (a salience belongs to one
+    stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
     profile = model.profiles[stakeholder]
-    if not profile.delivery and not profile.regard and judgment.kind not in ("delivery", "regard"):
-        return linear_margin(model, package, judgment, stakeholder)
     mine = judgment.kind == "reservation" and judgment.stakeholders[0] == stakeholder
     parts = [(1.0, *_own_gain(model, package, judgment, profile, own=True))]
     for t in profile.regard:
