@@ -47,7 +47,7 @@ def ratified_counts(kernel: Kernel, samples: int, seed: int) -> np.ndarray:
         for k, s, where, point in kernel.term_draws:
             values[s] += where[:, None] * (draws[k] - point)[None, :]
         margin = values[:, :P] - values[:, P:]
-        if kernel.threat is not None and (kernel.threat.any() or kernel.threat_draws):
+        if kernel.threat.any() or kernel.threat_draws:
             margin += threats(kernel, draws)[:, None, :]
         reservation = np.empty((S, n))
         reservation[:] = kernel.reservation[:, None]

@@ -103,7 +103,7 @@ class Kernel:
     capacity: np.ndarray  # (G,)
     capacity_draws: tuple[np.ndarray, np.ndarray]
     setters: np.ndarray  # (G,)
-    threat: np.ndarray | None = None  # (S,) what threats take from each no-deal value, at the point (`reversion`)
+    threat: np.ndarray  # (S,) what threats take from each no-deal value, at the point (`reversion`)
     threat_draws: tuple[tuple[int, np.ndarray], ...] = ()  # ranged threats: column, stakeholders it hurts
     # Non-additive terms (`interactions`): their point value in each package (the no-deal package
     # last), the drawn adjustments (column, stakeholder, (P + 1,) where the term holds, point) and
@@ -369,7 +369,7 @@ def reservations(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
 def threats(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     """(S, n) what the threats take from each stakeholder's no-deal value: added to every gain."""
     out = np.empty((len(kernel.stakeholders), draws.shape[1]))
-    out[:] = kernel.threat[:, None] if kernel.threat is not None else 0.0
+    out[:] = kernel.threat[:, None]
     for k, who in kernel.threat_draws:
         out[who] += draws[k] - kernel.point[k]
     return out
@@ -431,7 +431,7 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     P = len(kernel.proposals)
     values = level_values(kernel, draws, weights(kernel, draws))
     gains = values[:, :P] - values[:, P:]
-    if kernel.threat is not None and (kernel.threat.any() or kernel.threat_draws):
+    if kernel.threat.any() or kernel.threat_draws:
         gains += threats(kernel, draws)[:, None, :]
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
