@@ -31,12 +31,10 @@ import math
 import time
 from dataclasses import dataclass, replace
 
-from .compiled import compiled
-from .errors import AccordError
-from .limits import Limits, resolve_limits
-from .milp import floor_variable, formulate, maximise
+from .limits import Limits
+from .milp import maximise
 from .models import Scenario, Study
-from .pareto import STEP, TIE, Frontier, FrontierPoint, Placement, country_gains, place
+from .pareto import STEP, TIE, Frontier, FrontierPoint, Placement, country_gains, place, programme
 from .search import verify
 from .solver import default_solver, run
 
@@ -61,16 +59,10 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
                      budget: int = BUDGET) -> Frontier:
     """The frontier's ends, best point for both countries and bends, in at most `budget` solves
     (more only where the best point needs them); `status` is `optimal` when no gap was left open."""
-    limits = resolve_limits(study, limits)
-    if len(limits.countries) != 2 or not limits.ratify:
-        raise AccordError("the frontier needs exactly two countries and ratifiable packages")
     solver = solver or default_solver()
     start = time.perf_counter()
+    limits, model, form, floor_a, floor_b = programme(study, scenario, limits)
     a, b = limits.countries
-    model = compiled(study, scenario)
-    form = formulate(model, limits)
-    floor_a = floor_variable(form, [a], f"worst_gain_{a}")
-    floor_b = floor_variable(form, [b], f"worst_gain_{b}")
     low = min(form.bounds[s][0] for s in form.bounds) - 1.0
     eps_a = form.prob.add_variable("epsilon_a", lowBound=low, upBound=None)
     eps_b = form.prob.add_variable("epsilon_b", lowBound=low, upBound=None)

@@ -23,10 +23,12 @@ import math
 import time
 from dataclasses import dataclass
 
-from .compiled import Package, compiled
+import pulp
+
+from .compiled import CompiledStudy, Package, compiled
 from .errors import AccordError
 from .limits import Limits, resolve_limits
-from .milp import floor_variable, formulate, maximise
+from .milp import Formulation, floor_variable, formulate, maximise
 from .models import Scenario, Study
 from .notebook import Tabular
 from .search import verify
@@ -74,22 +76,29 @@ class Frontier(Tabular):
     summary: bool = False  # some points left out (`frontier_summary`): the brief's frontier
 
 
-def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver: str | None = None,
-             time_limit: float | None = None) -> Frontier:
-    """The frontier between the two countries of `limits.countries`, first country's gain rising."""
+def programme(study: Study, scenario: Scenario, limits: Limits
+              ) -> tuple[Limits, CompiledStudy, Formulation, pulp.LpVariable, pulp.LpVariable]:
+    """The programme every frontier search solves: the limits checked (two countries, ratifiable
+    packages), the formulation, and each country's worst gain as a variable."""
     limits = resolve_limits(study, limits)
     if len(limits.countries) != 2:
         raise AccordError(f"the frontier needs exactly two countries, found {len(limits.countries)}: "
                           f"{', '.join(limits.countries)}")
     if not limits.ratify:
         raise AccordError("the frontier is over ratifiable packages")
-    solver = solver or default_solver()
-    start = time.perf_counter()
     a, b = limits.countries
     model = compiled(study, scenario)
     form = formulate(model, limits)
-    floor_a = floor_variable(form, [a], f"worst_gain_{a}")
-    floor_b = floor_variable(form, [b], f"worst_gain_{b}")
+    return limits, model, form, floor_variable(form, [a], f"worst_gain_{a}"), floor_variable(form, [b], f"worst_gain_{b}")
+
+
+def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver: str | None = None,
+             time_limit: float | None = None) -> Frontier:
+    """The frontier between the two countries of `limits.countries`, first country's gain rising."""
+    solver = solver or default_solver()
+    start = time.perf_counter()
+    limits, model, form, floor_a, floor_b = programme(study, scenario, limits)
+    a, b = limits.countries
     # The ε-constraint goes through the bounds of this variable.
     eps = form.prob.add_variable("epsilon", lowBound=None, upBound=None)
     form.add(floor_a >= eps, f"frontier_floor_{a}")
