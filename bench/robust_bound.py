@@ -1,10 +1,9 @@
 """A lower bound for `accord robust`: the least numpy work that answers how many worlds ratify each
 proposal, on the sampler's compiled arrays and the same random stream (each world K consecutive
-uniforms of one seeded generator, uniform within each judgment's range, a credence a coin). The
-common case (stakes, level values, reservations, the weighted tests) is written out here at its
-leanest; the two-level mechanisms (delivery and regard, terms, threats, credences, ranged seats,
-agenda capacities) reuse the sampler's own small steps, so the bound is the same arithmetic without
-robust's bookkeeping (ranks, roles, per-country counts). It must count exactly what
+uniforms of one seeded generator, uniform within each judgment's range, a credence a coin). It takes
+the sampler's stakes and level values (`weights`, `level_values`, where every mechanism's part in a
+value is stated) and writes out the rest at its leanest: reservations, acceptance and the weighted
+tests, without robust's bookkeeping (ranks, roles, per-country counts). It must count exactly what
 `scorer.sampling.robust` counts; bench/run.py times the two side by side. Also the rate at which
 the worlds can merely be drawn."""
 
@@ -12,15 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from scorer.sampling import ACCEPT_TOLERANCE, Kernel, chunk_size, draw, kept_off, threats, trust_terms
+from scorer.sampling import ACCEPT_TOLERANCE, Kernel, chunk_size, draw, kept_off, level_values, threats, weights
 
 
 def ratified_counts(kernel: Kernel, samples: int, seed: int) -> np.ndarray:
     """(P,) worlds out of `samples` in which each proposal is ratified."""
     rng = np.random.default_rng(seed)
-    S, P1, D = kernel.levels.shape
+    S, P1, _ = kernel.levels.shape
     P = P1 - 1
-    cols, who, dims = kernel.salience_draws
     r_cols, r_who = kernel.reservation_draws
     can_accept = (~kernel.touched & kernel.present[:, None]).T[:, :, None]  # (P, S, 1)
     t = kernel.tests
@@ -29,23 +27,7 @@ def ratified_counts(kernel: Kernel, samples: int, seed: int) -> np.ndarray:
     while done < samples:
         n = min(step, samples - done)
         draws = draw(kernel, n, rng)
-        w = np.empty((S, D, n))
-        w[:] = kernel.salience[:, :, None]
-        w[who, dims] = draws[cols]
-        total = w.sum(axis=1, keepdims=True)
-        np.divide(w, total, out=w, where=total > 0)
-        w *= kernel.multiplier[:, :, None]
-        for k, stakeholders, d in kernel.multiplier_draws:
-            w[stakeholders, d] *= draws[k]
-        values = np.matmul(kernel.levels, w)
-        for s, c, d, point, at_level in kernel.value_draws:
-            values[s] += at_level @ ((draws[c] - point[:, None]) * w[s, d])
-        if kernel.delivery or kernel.regard:
-            trust_terms(kernel, draws, w, values)
-        if kernel.terms is not None:
-            values += kernel.terms[:, :, None]
-        for k, s, where, point in kernel.term_draws:
-            values[s] += where[:, None] * (draws[k] - point)[None, :]
+        values = level_values(kernel, draws, weights(kernel, draws))
         margin = values[:, :P] - values[:, P:]
         if kernel.threat.any() or kernel.threat_draws:
             margin += threats(kernel, draws)[:, None, :]

@@ -266,7 +266,7 @@ def evidence_html(b: Briefing, ids: list[str], numbers: dict[str, int]) -> list[
            '<th>note</th></tr></thead><tbody>']
     for e in ids:
         r = b.study.evidence[e]
-        where = r.external if r.external else f"{r.document}:{r.line}"
+        where = r.place
         out.append(f'<tr id="ev-{esc(e)}"><td class="num">{numbers[e]}</td><td>{esc(e)}</td><td>{esc(where)}</td>'
                    f'<td>{esc(r.anchor or "")}</td><td>{esc(r.note)}</td></tr>')
     out.append("</tbody></table></div>")

@@ -196,7 +196,7 @@ def evidence_tex(b: Briefing, ids: list[str], refs: dict[str, int]) -> list[str]
            r"\endhead", r"\bottomrule", r"\endfoot"]
     for e in ids:
         r = b.study.evidence[e]
-        where = r.external if r.external else f"{r.document}:{r.line}"
+        where = r.place
         out.append(fr"\hypertarget{{ev-{_anchor(e)}}}{{{refs[e]}}} & {tex(e)} & {tex(where)} & {tex(r.anchor or '')} & "
                    fr"{tex(r.note)} \\")
     return out + [r"\end{longtable}", "}", ""]

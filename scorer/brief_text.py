@@ -76,7 +76,7 @@ def _evidence_lines(b: Briefing, ids: list[str]) -> list[str]:
     out = []
     for e in ids:
         r = b.study.evidence[e]
-        where = r.external if r.external else f"{r.document}:{r.line}, \u201c{r.anchor}\u201d"
+        where = r.place if r.external else f"{r.place}, \u201c{r.anchor}\u201d"
         out.append(f"- `{e}` ({where}): {r.note}")
     return out + [""]
 

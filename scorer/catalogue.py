@@ -17,10 +17,6 @@ from .render import Table
 KINDS = ("proposals", "stakeholders", "dimensions", "scenarios", "evidence", "documents")
 
 
-def _cite(ev) -> str:
-    return ev.external if ev.external else f"{ev.document}:{ev.line}"
-
-
 def listing(study: Study, kind: str) -> Table:
     """A table of every item of one kind."""
     if kind == "proposals":
@@ -41,7 +37,7 @@ def listing(study: Study, kind: str) -> Table:
         return Table("scenarios", "Scenarios",
                      ["id", "label", "year", "default", "salience shifts", "seat changes", "absent"], rows)
     if kind == "evidence":
-        rows = [[e.id, _cite(e), e.anchor or "", e.note] for e in study.evidence.values()]
+        rows = [[e.id, e.place, e.anchor or "", e.note] for e in study.evidence.values()]
         return Table("evidence", "Evidence", ["id", "source", "anchor", "note"], rows)
     if kind == "documents":
         rows = [[d.id, d.author, d.title, d.year, d.kind, d.file] for d in study.documents.values()]

@@ -155,49 +155,48 @@ def _trust(study: Study, scenario: Scenario, present: list) -> list[Judgment]:
     return out
 
 
+# The judgments a list of records holds, by kind: the list (on the scenario, or on the stakeholder)
+# and the field of the record at the judgment's index (`shift` or `term`).
+_IN_SCENARIO = {"multiplier": ("salience", "multiplier"), "reservation": ("reservation", "reservation"),
+                "threat": ("threats", "cost"), "capacity": ("agenda", "capacity"),
+                "delivery": ("delivery", "probability"), "regard": ("regard", "share")}
+_IN_STAKEHOLDER = {"adjustment": ("interactions", "adjustment"), "credence": ("conditional_red_lines", "credence")}
+
+
+def _set(records: list, index: int, field: str, x: float) -> None:
+    records[index] = records[index].model_copy(update={field: x})
+
+
 def apply_world(study: Study, scenario: Scenario, settings: dict[Judgment, float]) -> tuple[Study, Scenario]:
     """The study and scenario with some judgments set to other values (a sampled world, or a
     probe of one judgment); the models are copied, never changed."""
     stakeholders = dict(study.stakeholders)
-    salience, margins, threats = list(scenario.salience), list(scenario.reservation), list(scenario.threats)
-    agenda, delivery, regard = list(scenario.agenda), list(scenario.delivery), list(scenario.regard)
+    lists = {name: list(getattr(scenario, name)) for name, _ in _IN_SCENARIO.values()}
     seat_settings = {j: x for j, x in settings.items() if j.kind == "seats"}
     for j, x in settings.items():
         x = float(x)
         if j.kind == "seats":
             continue
-        if j.kind == "capacity":
-            agenda[j.shift] = agenda[j.shift].model_copy(update={"capacity": x})
-        elif j.kind == "delivery":
-            delivery[j.shift] = delivery[j.shift].model_copy(update={"probability": x})
-        elif j.kind == "regard":
-            regard[j.shift] = regard[j.shift].model_copy(update={"share": x})
-        elif j.kind == "multiplier":
-            salience[j.shift] = salience[j.shift].model_copy(update={"multiplier": x})
-        elif j.kind == "threat":
-            threats[j.shift] = threats[j.shift].model_copy(update={"cost": x})
-        elif j.kind == "reservation" and j.shift is not None:
-            margins[j.shift] = margins[j.shift].model_copy(update={"reservation": x})
+        if j.kind in _IN_SCENARIO and j.shift is not None:  # a stakeholder's own reservation has none
+            name, field = _IN_SCENARIO[j.kind]
+            _set(lists[name], j.shift, field, x)
+            continue
+        sh = stakeholders[j.stakeholders[0]]
+        if j.kind == "reservation":
+            stakeholders[sh.id] = sh.model_copy(update={"reservation": x})
+        elif j.kind in _IN_STAKEHOLDER:
+            name, field = _IN_STAKEHOLDER[j.kind]
+            items = list(getattr(sh, name))
+            _set(items, j.term, field, x)
+            stakeholders[sh.id] = sh.model_copy(update={name: items})
         else:
-            sh = stakeholders[j.stakeholders[0]]
-            if j.kind == "reservation":
-                stakeholders[sh.id] = sh.model_copy(update={"reservation": x})
-                continue
-            if j.kind in ("adjustment", "credence"):
-                name, field = (("interactions", "adjustment") if j.kind == "adjustment"
-                               else ("conditional_red_lines", "credence"))
-                items = list(getattr(sh, name))
-                items[j.term] = items[j.term].model_copy(update={field: x})
-                stakeholders[sh.id] = sh.model_copy(update={name: items})
-                continue
             concern = sh.concerns[j.dimension]
             if j.kind == "salience":
                 concern = concern.model_copy(update={"salience": x})
             else:
                 concern = concern.model_copy(update={"values": {**concern.values, j.level: x}})
             stakeholders[sh.id] = sh.model_copy(update={"concerns": {**sh.concerns, j.dimension: concern}})
-    new_scenario = scenario.model_copy(update={"salience": salience, "reservation": margins, "threats": threats,
-                                               "agenda": agenda, "delivery": delivery, "regard": regard})
+    new_scenario = scenario.model_copy(update=lists)
     new_study = study.model_copy(update={"stakeholders": stakeholders})
     for j, x in seat_settings.items():
         new_study, new_scenario = seat_ranges.with_share(new_study, new_scenario, j.split, float(x))

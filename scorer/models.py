@@ -85,6 +85,11 @@ class Evidence(Model):
     note: str = Field(min_length=10, description="What the passage establishes, in our own words.")
     tags: list[str] = []
 
+    @property
+    def place(self) -> str:
+        """Where the record points: its external reference, or document:line."""
+        return self.external if self.external else f"{self.document}:{self.line}"
+
     @field_validator("anchor")
     @classmethod
     def _short_anchor(cls, anchor: str | None) -> str | None:
