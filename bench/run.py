@@ -19,8 +19,9 @@ backtest on the shipped case is timed against a cold `accord rank` the same way.
    for the same ratification counts from the same random stream), in worlds per second.
 Without --quick, then bench/optimize.py and bench/robust.py in full.
 
-Run: .venv/bin/python bench/run.py [--quick] [--save]
+Run: .venv/bin/python bench/run.py [--quick] [--only SECTIONS] [--save]
   --quick: fewer pairs, a shorter frontier limit, no full sub-benchmarks
+  --only:  a comma-separated list of start-up, backtest, frontier, robust
   --save:  store this run's figures in bench/previous.json as the ones to compare against next"""
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS = ROOT / "bench" / "previous.json"
-ACCORD = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
+ACCORD = [sys.executable, "-c", "from cli.main import run; run()"]
 FLOOR = [sys.executable, "-c", "import pydantic, typer"]
 DENSE = [(20, 4, 30), (20, 4, 120), (40, 4, 120)]
 SOLVERS = ("highs", "cbc")
@@ -190,14 +191,20 @@ def bench_backtest(figures: Figures, pairs: int) -> None:
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     figures = Figures()
-    bench_start_up(figures, pairs=10 if quick else 20)
-    bench_backtest(figures, pairs=3 if quick else 5)
-    bench_frontier(figures, limit=30.0 if quick else 600.0)
-    bench_robust(figures, samples=50_000 if quick else 200_000, rounds=5 if quick else 9)
+    sections = {"start-up": lambda: bench_start_up(figures, pairs=10 if quick else 20),
+                "backtest": lambda: bench_backtest(figures, pairs=3 if quick else 5),
+                "frontier": lambda: bench_frontier(figures, limit=30.0 if quick else 600.0),
+                "robust": lambda: bench_robust(figures, samples=50_000 if quick else 200_000, rounds=5 if quick else 9)}
+    for name, section in sections.items():
+        if only is None or name in only:
+            section()
     if "--save" in sys.argv:
+        if only is not None:
+            sys.exit("--save stores a whole run's figures: run without --only")
         figures.save()
-    if not quick:
+    if not quick and only is None:
         for script in ("optimize.py", "robust.py"):
             print(f"== bench/{script}", flush=True)
             subprocess.run([sys.executable, str(ROOT / "bench" / script)], cwd=ROOT, check=True)

@@ -117,4 +117,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The `accord` command: main(), then exit without tearing the interpreter down. Freeing every
+    module and object at exit cost a quarter of a cold `accord rank` (measured side by side); accord
+    holds no resource that needs it (outputs are written and closed before main returns), so the
+    streams are flushed and the process ends, as mypy ends its runs."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = BROKEN_PIPE
+    os._exit(code)
