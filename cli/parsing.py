@@ -4,10 +4,13 @@ comma-separated lists. Errors name the flag; the library's own errors name the o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from scorer.errors import AccordError
-from scorer.limits import OBJECTIVES, Objective
 from scorer.models import Study, Venue
+
+if TYPE_CHECKING:
+    from scorer.limits import Objective
 
 
 def split(items: Iterable[str] | None) -> tuple[str, ...]:
@@ -34,6 +37,8 @@ def parse_levels(study: Study, items: Iterable[str] | None, flag: str) -> tuple[
 
 def parse_objective(text: str) -> Objective:
     """'maximin', 'welfare', 'support' or 'favour=COUNTRY'."""
+    from scorer.limits import OBJECTIVES, Objective  # noqa: PLC0415  (only the optimiser's commands: a start-up cost)
+
     name, sep, country = text.partition("=")
     if name == "favour" and sep and country:
         return Objective("favour", country)

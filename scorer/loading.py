@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import checks, reading, study_cache
+from . import reading, study_cache
 from .errors import FieldPath, Problem, StudyError, format_path
 from .models import FILE_KINDS, Study
 from .toml_lines import LineIndex
@@ -200,7 +200,9 @@ def load_located(path: str | os.PathLike | None = None) -> tuple[Study, Locator,
         raise StudyError(problems)
     study = Study.model_construct(manifest=parts["manifest"], institutions=parts["institutions"],
                                   **{k: v for k, v in parts.items() if k not in ("manifest", "institutions")})
-    for finding in checks.check_study(study, broken):
+    from .checks import check_study  # noqa: PLC0415  (a cached study is not checked again: a start-up cost)
+
+    for finding in check_study(study, broken):
         problems.append(locator.problem(*finding))
     return study, locator, sorted(set(problems), key=Problem.sort_key)
 
