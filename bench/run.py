@@ -40,6 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS = ROOT / "bench" / "previous.json"
 ACCORD = [sys.executable, "-c", "from cli.main import run; run()"]
 FLOOR = [sys.executable, "-c", "import pydantic, typer"]
+# What any CLI built on pydantic models pays beyond FLOOR (whose `import pydantic` is lazy): the
+# machinery loaded by the first model class, even one whose validator is deferred as accord's are.
+MODEL_FLOOR = [sys.executable, "-c", "import pydantic, typer\nclass M(pydantic.BaseModel):\n"
+               "    model_config = pydantic.ConfigDict(defer_build=True)\n    x: int"]
 DENSE = [(20, 4, 30), (20, 4, 120), (40, 4, 120)]
 SOLVERS = ("highs", "cbc")
 
@@ -122,6 +126,11 @@ def bench_start_up(figures: Figures, pairs: int) -> None:
             for kind in ("wall", "cpu"):
                 figures.show(f"{name}, {kind}", r[kind], "x",
                              f"accord {' '.join(cmd)} {r[f'{kind} a'] * 1000:.0f} ms, floor {r[f'{kind} b'] * 1000:.0f} ms")
+        r = paired(ACCORD + ["rank"], MODEL_FLOOR, pairs, env)
+        for kind in ("wall", "cpu"):
+            figures.show(f"rank / model floor, {kind}", r[kind], "x",
+                         f"accord rank {r[f'{kind} a'] * 1000:.0f} ms, floor with one pydantic model "
+                         f"{r[f'{kind} b'] * 1000:.0f} ms")
         r = paired(ACCORD + ["brief"], ACCORD + ["rank"], max(3, pairs // 4), env)
         for kind in ("wall", "cpu"):
             figures.show(f"brief / rank, {kind}", r[kind], "x",

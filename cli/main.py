@@ -4,9 +4,13 @@ as for any Unix tool, 130 when interrupted and 141 when the reader of the output
 
 from __future__ import annotations
 
+import copy
+import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -74,11 +78,33 @@ COMMANDS = {
 }
 
 
-def register(args: list[str]) -> None:
-    """Import the command modules `args` need (each registers its commands on the app)."""
+def register(args: list[str]) -> typer.Typer:
+    """Import the command modules `args` need (each registers its commands on the app) and return
+    the app to build: for a known command, a copy holding that command alone (the others' options
+    would be built for nothing); else the whole app, to list them or suggest a name."""
     command = next((a for a in args if not a.startswith("-")), None)
     for module in [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values()):
         importlib.import_module(f"{__package__}.{module}")
+    if command not in COMMANDS:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = [c for c in app.registered_commands
+                               if (c.name or typer.main.get_command_name(c.callback.__name__)) == command]
+    return one
+
+
+@contextmanager
+def _start_up() -> Iterator[None]:
+    """Importing accord's modules and building the command make many objects and no garbage, yet
+    the cycle collector would scan them again and again (a twentieth of a cold `accord rank`,
+    measured side by side): it is off meanwhile, and what start-up made is then frozen out of
+    later collections."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     rest = [a for a in args if a not in ("--debug", "--raw")]
     _output_streams_never_fail_on_a_mark()
     try:
-        register(rest)
-        command = typer.main.get_command(app)
-        readable_metavars(command)
+        with _start_up():
+            command = typer.main.get_command(register(rest))
+            readable_metavars(command)
         command(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
     except SystemExit as exit_:
         if _pipe_closed():

@@ -8,13 +8,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from . import reading, study_cache
 from .errors import FieldPath, Problem, StudyError, format_path
 from .models import FILE_KINDS, Study
-from .toml_lines import LineIndex
+
+if TYPE_CHECKING:
+    from .toml_lines import LineIndex
 
 MARKER = "accord.toml"
 
@@ -68,6 +71,8 @@ class SourceFile:
 
     @cached_property
     def index(self) -> LineIndex:
+        from .toml_lines import LineIndex  # noqa: PLC0415  (only for a problem's line: a start-up cost)
+
         return LineIndex(self.text)
 
 

@@ -13,7 +13,9 @@ from scorer.ranking import rank
 from scorer.ratification import coalition, venue_needed
 from scorer.scoring import stances
 
+import oracle
 from conftest import MINI
+from synthetic import synthetic_study
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,23 @@ def test_pilot_deal_ratifies_and_moderates_are_pivotal(study):
     assert c.ratified
     assert c.countries["us"].chambers["us_house"].share == pytest.approx(1.0)
     assert set(c.pivotal) == {"us_president", "mx_president", "house_moderates", "senate_bloc"}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pivotal_stakeholders_are_those_whose_flip_alone_flips_ratification(seed):
+    """On generated studies, every tabled package's pivotal stakeholders equal a brute force over
+    every stakeholder present, read by the oracle's own ratification (coalition skips the ones no
+    venue counts: this checks that skipping them loses none)."""
+    study = synthetic_study(5, 3, 14, seed=seed)
+    for sc in study.scenarios.values():
+        for j in oracle.judge_all(study, sc):
+            if not j.tabled:
+                continue
+            accepts = {s: x.accepts for s, x in j.stances.items()}
+            ratified = oracle.ratified_with_seats(study, sc, j.package, ("us", "mx"), accepts, {})
+            flips = {s for s in accepts if oracle.ratified_with_seats(
+                study, sc, j.package, ("us", "mx"), {**accepts, s: not accepts[s]}, {}) != ratified}
+            assert set(coalition(study, sc, j.package, ["us", "mx"]).pivotal) == flips, j.package
 
 
 def test_security_salience_wins_over_the_house_restrictionists(study):
