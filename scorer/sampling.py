@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -53,19 +54,68 @@ class Tests:
     countries: tuple[tuple[str, ...], ...]  # per proposal
     required: tuple[tuple[np.ndarray, ...], ...]  # per proposal and country: `country_gain`'s actors
     complete: tuple[tuple[bool, ...], ...]  # per proposal and country: every required actor is present
-    involved: tuple[np.ndarray, ...]  # per proposal: present stakeholders weighing in some test
+    present: np.ndarray  # (S,) bool
     membership: np.ndarray  # (P, C, M): 1 where test m belongs to country c
     # Ranged seats: the drawn columns of the seat judgments, and (Ks, P, M, S) how each test's
     # weights move per unit of its column's draw (a bloc's seats are linear in its party share).
     seat_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     seat_slopes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0)))
 
-    def weights_at(self, p: int, rows: np.ndarray, delta: np.ndarray) -> np.ndarray:
-        """(M, R, n) proposal p's test weights of stakeholders `rows` in each world; `delta` is
-        (Ks, n), each seat draw less its point."""
-        out = np.repeat(self.weights[p][:, rows, None], delta.shape[1], axis=2)
-        for k in range(len(self.seat_columns)):
-            out += self.seat_slopes[k, p][:, rows, None] * delta[k]
+    @cached_property
+    def stacked(self) -> np.ndarray:
+        """(P, (1 + Ks) M, S) the weights, then each seat column's slopes: one product gives every tally."""
+        return np.concatenate([self.weights, *self.seat_slopes], axis=1)
+
+    @cached_property
+    def entries(self) -> Entries:
+        """Who weighs in which test, as a sparse list (a stakeholder weighs in a few tests only)."""
+        return Entries.of(self)
+
+
+@dataclass(frozen=True)
+class Entries:
+    """One entry per (proposal p, test m, stakeholder s) where s has a weight in the test at the point
+    or in some world (a ranged seat share moves it), sorted by p, s, m: a (p, s) pair's entries are
+    consecutive, a group. Flat indices: p * M + m into (P, M, n) arrays, p * S + s into (P, S, n)."""
+
+    test: np.ndarray  # (E,) p * M + m
+    voter: np.ndarray  # (E,) p * S + s
+    weight: np.ndarray  # (E,) at the point
+    moves: tuple[tuple[np.ndarray, np.ndarray], ...]  # per seat column: the entries it moves, their slopes
+    blame: np.ndarray  # (E,) bool: seats at the point or in some world (a rejecting bloc there is blamed)
+    threshold: np.ndarray  # (E,) the entry's test's
+    starts: np.ndarray  # (G,) each group's first entry
+    later: tuple[tuple[np.ndarray, np.ndarray], ...]  # per j >= 1: the groups with a j-th entry, and those entries
+    group: np.ndarray  # (G,) p * S + s
+    proposal: np.ndarray  # (G,) p
+    present: np.ndarray  # (G,) bool: the stakeholder is present (only those can be pivotal)
+
+    @classmethod
+    def of(cls, t: Tests) -> Entries:
+        P, M, S = t.weights.shape
+        moving = t.seat_slopes != 0  # (Ks, P, M, S)
+        p, s, m = np.nonzero(((t.weights != 0) | moving.any(axis=0)).transpose(0, 2, 1))
+        first = np.flatnonzero(np.r_[True, (p[1:] != p[:-1]) | (s[1:] != s[:-1])]) if len(p) else p
+        moves = tuple((np.flatnonzero(on[p, m, s]), slopes[p, m, s][on[p, m, s]])
+                      for on, slopes in zip(moving, t.seat_slopes))
+        blame = (t.weights[p, m, s] > 0) | moving[:, p, m, s].any(axis=0)
+        size = np.diff(np.r_[first, len(p)])
+        later = tuple((np.flatnonzero(size > j), first[size > j] + j) for j in range(1, max(size, default=0)))
+        return cls(p * M + m, p * S + s, t.weights[p, m, s], moves, blame, t.threshold[p, m], first, later,
+                   p[first] * S + s[first], p[first], t.present[s[first]])
+
+    def per_group(self, x: np.ndarray, combine: np.ufunc) -> np.ndarray:
+        """(G, n): x (E, n) combined over each group's entries (np.add, np.logical_or)."""
+        out = x[self.starts]
+        for groups, entries in self.later:
+            out[groups] = combine(out[groups], x[entries])
+        return out
+
+    def weights_at(self, delta: np.ndarray) -> np.ndarray:
+        """(E, n) each entry's weight in each world; `delta` is (Ks, n), each seat draw less its point."""
+        out = np.repeat(self.weight[:, None], delta.shape[1], axis=1)
+        for (which, slope), d in zip(self.moves, delta):
+            out[which] += slope[:, None] * d
         return out
 
 
@@ -172,7 +222,6 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
             weights[p, m], threshold[p, m], country[p, m] = w, t, c
             actors[p, m], floor[p, m], party[p, m] = is_actors, fl, is_party
     present = np.array([s not in model.absent for s in index])
-    involved = tuple(np.flatnonzero((weights[p] != 0).any(axis=0) & present) for p in range(P))
     membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
     for p in range(P):
         for m in range(M):
@@ -183,10 +232,8 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
         for p, rows in enumerate(per):
             for m, w in enumerate(rows):
                 seat_slopes[k, p, m] = w
-    involved = tuple(np.union1d(rows, np.flatnonzero((seat_slopes[:, p] != 0).any(axis=(0, 1)) & present))
-                     for p, rows in enumerate(involved))
     return Tests(weights, threshold, country, actors, floor, party, tuple(countries), tuple(required),
-                 tuple(complete), involved, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
+                 tuple(complete), present, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
 
 
 def _seats_at(model: CompiledStudy, judgment: Judgment, x: float) -> CompiledStudy:
@@ -303,16 +350,16 @@ def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "
     so consecutive calls read the stream in order whatever n is."""
     if distribution not in DISTRIBUTIONS:
         raise AccordError(f"unknown distribution '{distribution}' (expected one of: {', '.join(DISTRIBUTIONS)})")
-    u = np.ascontiguousarray(rng.random((n, len(kernel.judgments))).T)
+    u = rng.random((n, len(kernel.judgments))).T
     low, high, mode = kernel.low[:, None], kernel.high[:, None], kernel.point[:, None]
     width = high - low
     coins = [k for k, _, _ in kernel.credence_draws]  # a credence: held (1) with its probability
     held = (u[coins] < mode[coins]).astype(float)
-    if distribution == "uniform":
-        u *= width
-        u += low
-        out = u
+    if distribution == "uniform":  # written straight into a world per column: no copy to transpose
+        out = np.multiply(u, width, out=np.empty(u.shape))
+        out += low
     else:
+        u = np.ascontiguousarray(u)
         left = low + np.sqrt(u * width * (mode - low))
         right = high - np.sqrt((1.0 - u) * width * (high - mode))
         out = np.where(u < (mode - low) / width, left, right)
@@ -332,6 +379,7 @@ class Worlds:
     accepts: np.ndarray  # (P, S, n) bool
     ratified: np.ndarray  # (P, n) bool
     countries: list[np.ndarray]  # per proposal: (C, n) bool, ratified in each of its countries
+    yes: np.ndarray  # (P, S, n) accepts as 0.0 or 1.0
     pivotal: np.ndarray | None = None  # (P, S, n) bool
     blocking: np.ndarray | None = None  # (P, S, n) bool
 
@@ -435,61 +483,72 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
         gains += threats(kernel, draws)[:, None, :]
     margin = gains - reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
-    accepts &= ~kernel.touched[:, :, None]
+    accepts &= (~kernel.touched & kernel.present[:, None])[:, :, None]
     for k, s, where in kernel.credence_draws:
         accepts[s] &= ~(where[:, None] & (draws[k] > 0.5)[None, :])
-    accepts &= kernel.present[:, None, None]
     accepts = np.ascontiguousarray(accepts.transpose(1, 0, 2))  # (P, S, n)
 
     t = kernel.tests
     yes = accepts.astype(float)
-    tally = np.matmul(t.weights, yes)  # (P, M, n)
     delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]  # (Ks, n)
-    for k in range(len(t.seat_columns)):
-        tally += np.matmul(t.seat_slopes[k], yes) * delta[k]
+    tally = np.matmul(t.stacked, yes)  # (P, (1 + Ks) M, n): the point weights' tally, then each slope's
+    M = t.threshold.shape[1]
+    for k, d in enumerate(delta):
+        tally[:, :M] += tally[:, (k + 1) * M:(k + 2) * M] * d
+    tally = tally[:, :M]
     passed = tally >= t.threshold[:, :, None]
     off = kept_off(kernel, draws)
     tabled = ~off.any(axis=1)  # (P, n)
     ratified = passed.all(axis=1) & tabled
     fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
-    countries = [fails[p, :len(names)] == 0 for p, names in enumerate(t.countries)]
-    worlds = Worlds(gains, values[:, :P], accepts, ratified, countries)
+    countries = [ok[:len(names)] for ok, names in zip(fails == 0, t.countries)]
+    worlds = Worlds(gains, values[:, :P], accepts, ratified, countries, yes)
     if roles:
-        worlds.pivotal = _pivotal(kernel, tally, yes, ratified, delta) & tabled[:, None, :]
-        worlds.blocking = _blocking(kernel, passed, accepts)
+        worlds.pivotal = _pivotal(t, tally, passed, accepts, delta, tabled)
+        worlds.blocking = _blocking(t, passed, accepts)
         for g, s in enumerate(kernel.setters):  # a setter who keeps the package off blocks it
             worlds.blocking[:, s] |= off[:, g]
     return worlds
 
 
-def _pivotal(kernel: Kernel, tally: np.ndarray, yes: np.ndarray, ratified: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    """(P, S, n): present stakeholders whose change of mind alone would flip ratification. A flip
-    moves every test by the stakeholder's weight in it (in that world), up or down."""
-    t = kernel.tests
-    out = np.zeros(yes.shape, dtype=bool)
-    for p, rows in enumerate(t.involved):
-        sign = 1.0 - 2.0 * yes[p, rows]  # (R, n): +1, a rejecting stakeholder would accept; -1, the reverse
-        w = t.weights[p][:, rows, None] if not len(t.seat_columns) else t.weights_at(p, rows, delta)
-        moved = tally[p][:, None, :] + w * sign[None, :, :]  # (M, R, n)
-        flipped = (moved >= t.threshold[p][:, None, None]).all(axis=0)
-        out[p, rows] = flipped != ratified[p][None, :]
-    return out
+def _pivotal(t: Tests, tally: np.ndarray, passed: np.ndarray, accepts: np.ndarray, delta: np.ndarray,
+             tabled: np.ndarray) -> np.ndarray:
+    """(P, S, n): present stakeholders whose change of mind alone would flip ratification of a
+    tabled package. A flip moves each test by the stakeholder's weight in it (in that world), up or
+    down; only the tests it weighs in move, so the flip ratifies when those pass and no other fails."""
+    e, (P, S, n) = t.entries, accepts.shape
+    out = np.zeros((P * S, n), dtype=bool)
+    if not len(e.starts):
+        return out.reshape(P, S, n)
+    moved = e.weights_at(delta)  # (E, n): a rejecting stakeholder would add its weight, an accepting one take it
+    np.negative(moved, out=moved, where=accepts.reshape(P * S, n)[e.voter])
+    moved += tally[e.test // tally.shape[1], e.test % tally.shape[1]]
+    before = passed.reshape(-1, n)[e.test]
+    gained = e.per_group((moved >= e.threshold[:, None]).astype(np.int16) - before,
+                         np.add)  # (G, n): tests a flip makes pass, less those it makes fail
+    failing = (~passed).sum(axis=1)[e.proposal]  # (G, n)
+    out[e.group] = ((failing == gained) != (failing == 0)) & tabled[e.proposal] & e.present[:, None]
+    return out.reshape(P, S, n)
 
 
-def _blocking(kernel: Kernel, passed: np.ndarray, accepts: np.ndarray) -> np.ndarray:
+def _blocking(t: Tests, passed: np.ndarray, accepts: np.ndarray) -> np.ndarray:
     """(P, S, n): the blockers `country_verdict` lists: named actors who reject; rejecting
     majority-party blocs where the party keeps a bill off the floor; else, where a chamber's
     vote fails, every rejecting bloc with seats there."""
-    t = kernel.tests
-    floor_ok = np.where((t.floor >= 0)[:, :, None],
-                        np.take_along_axis(passed, np.maximum(t.floor, 0)[:, :, None], axis=1), True)
-    seat_test = ~t.actors & ~t.party & (t.country >= 0)
-    fault = (t.actors[:, :, None] | (t.party[:, :, None] & ~passed)
-             | (seat_test[:, :, None] & floor_ok & ~passed))
-    # a bloc with seats in a chamber at the point or in some world (a ranged share may reach 0 only
-    # at its range's end, which a draw hits with probability zero)
-    blame = ((t.weights > 0) | (t.seat_slopes != 0).any(axis=0)).transpose(0, 2, 1).astype(float)  # (P, S, M)
-    return (np.matmul(blame, fault.astype(float)) > 0) & ~accepts
+    e, (P, S, n), M = t.entries, accepts.shape, passed.shape[1]
+    out = np.zeros((P * S, n), dtype=bool)
+    if not len(e.starts):
+        return out.reshape(P, S, n)
+    passed = passed.reshape(-1, n)
+    fault = ~passed & (t.country >= 0).reshape(-1, 1)  # a failed party or seat test...
+    gated = np.flatnonzero(t.floor.ravel() >= 0)  # ...a seat test only where its party's floor gate passed
+    fault[gated] &= passed[(t.floor + M * np.arange(P)[:, None]).ravel()[gated]]
+    fault |= t.actors.reshape(-1, 1)  # a test of named actors: every one who rejects blocks
+    # blamed: a bloc with seats in a faulty test, at the point or in some world (a ranged share may
+    # reach 0 only at its range's end, which a draw hits with probability zero)
+    blamed = e.per_group(fault[e.test] & e.blame[:, None], np.logical_or)
+    out[e.group] = blamed & ~accepts.reshape(P * S, n)[e.group]
+    return out.reshape(P, S, n)
 
 
 def scores(kernel: Kernel, worlds: Worlds, method: str) -> np.ndarray:
@@ -499,7 +558,7 @@ def scores(kernel: Kernel, worlds: Worlds, method: str) -> np.ndarray:
     present = kernel.present
     influence = np.where(present, kernel.influence, 0.0)
     if method == "support":
-        return np.tensordot(influence, worlds.accepts, axes=([0], [1])) / influence.sum()
+        return np.matmul(influence, worlds.yes) / influence.sum()
     if method == "welfare":
         return np.tensordot(influence, worlds.gains, axes=([0], [0]))
     if method == "topsis":
@@ -530,11 +589,12 @@ def _topsis(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 def ranks(ratified: np.ndarray, score: np.ndarray, ignore_ratification: bool = False) -> np.ndarray:
     """(P, n) competition ranks in the order of `ranking.beats`: ratified first, then by score."""
-    ok = ratified | ignore_ratification
     key = np.round(score, 12)
-    other_ok, mine_ok = ok[None, :, :], ok[:, None, :]
-    beats = np.where(other_ok == mine_ok, key[None, :, :] > key[:, None, :] + RANK_TIE, other_ok)
-    return 1 + beats.sum(axis=1)
+    beats = key[None, :, :] > key[:, None, :] + RANK_TIE  # (mine, other, n)
+    if not ignore_ratification:  # between a ratified proposal and one not, the ratified one wins
+        beats &= ratified[None, :, :] == ratified[:, None, :]
+        beats |= ratified[None, :, :] > ratified[:, None, :]
+    return 1 + beats.view(np.uint8).sum(axis=1, dtype=np.intp)
 
 
 # --- the robustness report ------------------------------------------------------------------
@@ -607,9 +667,10 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
     kernel = compile_kernel(study, scenario)
     rng = np.random.default_rng(seed)
     P, S = len(kernel.proposals), len(kernel.stakeholders)
-    ratified, first, rank_counts = np.zeros(P, np.int64), np.zeros(P, np.int64), np.zeros((P, P + 1), np.int64)
+    ratified, rank_counts = np.zeros(P, np.int64), np.zeros((P, P + 1), np.int64)
     countries = [np.zeros(len(names), np.int64) for names in kernel.tests.countries]
     accepts, pivotal, blocking = (np.zeros((P, S), np.int64) for _ in range(3))
+    offsets = (P + 1) * np.arange(P)[:, None]  # proposal p's ranks count in row p
     step = chunk or chunk_size(kernel)
     done = 0
     while done < samples:
@@ -617,14 +678,13 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
         worlds = evaluate(kernel, draw(kernel, n, rng, distribution), roles=roles)
         r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
         ratified += worlds.ratified.sum(axis=1)
-        first += (r == 1).sum(axis=1)
+        rank_counts += np.bincount((r + offsets).ravel(), minlength=P * (P + 1)).reshape(P, P + 1)
         for p in range(P):
-            rank_counts[p] += np.bincount(r[p], minlength=P + 1)
             countries[p] += worlds.countries[p].sum(axis=1)
-        accepts += worlds.accepts.sum(axis=2)
+        accepts += worlds.yes.sum(axis=2).astype(np.int64)
         if roles:
-            pivotal += worlds.pivotal.sum(axis=2)
-            blocking += worlds.blocking.sum(axis=2)
+            pivotal += worlds.pivotal.view(np.uint8).sum(axis=2, dtype=np.int64)
+            blocking += worlds.blocking.view(np.uint8).sum(axis=2, dtype=np.int64)
         done += n
         if progress is not None:
             progress(n)
@@ -635,7 +695,7 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
         # Absent stakeholders never accept: listed only where their absence blocks.
         listed = [i for i, s in enumerate(kernel.stakeholders) if kernel.present[i] or blocking[p, i]]
         per = lambda a: {kernel.stakeholders[i]: int(a[p, i]) for i in listed}  # noqa: E731
-        odds.append(Odds(pid, point[pid].ratified, point[pid].rank, int(ratified[p]), int(first[p]),
+        odds.append(Odds(pid, point[pid].ratified, point[pid].rank, int(ratified[p]), int(rank_counts[p, 1]),
                          tuple(int(x) for x in rank_counts[p, 1:]),
                          {c: int(x) for c, x in zip(kernel.tests.countries[p], countries[p])},
                          per(accepts), per(pivotal) if roles else None, per(blocking) if roles else None))
