@@ -166,6 +166,20 @@ class Kernel:
     # Regard terms: stakeholder, other, drawn column (-1: fixed), point share.
     regard: tuple[tuple[int, int, int, float], ...] = ()
 
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """The (proposal, stakeholder) pairs that can be pivotal or blocking, as p * S + s: the tests'
+        groups (`Entries`), then the agenda setters' pairs not among them; and per setter, (P,) the
+        index of its pair with each proposal."""
+        P, S = len(self.proposals), len(self.stakeholders)
+        pairs = list(self.tests.entries.group)
+        index = {pair: i for i, pair in enumerate(pairs)}
+        for s in self.setters:
+            for p in range(P):
+                index.setdefault(p * S + int(s), len(index))
+        pairs = np.array(list(index), dtype=np.intp)
+        return pairs, tuple(np.array([index[p * S + int(s)] for p in range(P)], dtype=np.intp) for s in self.setters)
+
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
           ) -> list[tuple[np.ndarray, float, int, bool, int, bool]]:
@@ -203,6 +217,7 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
     S = len(index)
     per_proposal, countries, required, complete = [], [], [], []
     slopes: list[list[list[np.ndarray]]] = [[] for _ in seats]  # per seat judgment, per proposal: rows
+    ends = [[_seats_at(model, j, x) for x in (0.0, 1.0)] for _, j in seats]  # each bloc at none and all of its party
     for package, where in packages:
         countries.append(tuple(where))
         need = [model.required_actors(package, c) for c in countries[-1]]
@@ -210,9 +225,8 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
         complete.append(tuple(not any(a in model.absent for a in actors) for actors in need))
         rows = _rows(model, package, where, index)
         per_proposal.append(rows)
-        for k, (_, j) in enumerate(seats):  # rows are linear in the share: the slope is w(1) - w(0)
-            ends = [_rows(_seats_at(model, j, x), package, where, index) for x in (0.0, 1.0)]
-            slopes[k].append([b[0] - a[0] for a, b in zip(*ends)])
+        for k, at in enumerate(ends):  # rows are linear in the share: the slope is w(1) - w(0)
+            slopes[k].append([b[0] - a[0] for a, b in zip(*(_rows(m, package, where, index) for m in at))])
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
     country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
@@ -374,14 +388,48 @@ def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "
 class Worlds:
     """The model's verdicts in n worlds: arrays with the worlds as the last axis."""
 
-    gains: np.ndarray  # (S, P, n)
-    values: np.ndarray  # (S, P, n) value of each proposal (the no-deal point's is values - gains)
+    levels: np.ndarray  # (S, P + 1, n) value of each package, the no-deal package last
+    threat: np.ndarray | None  # (S, n) what the threats take from each no-deal value (None: nothing)
     accepts: np.ndarray  # (P, S, n) bool
     ratified: np.ndarray  # (P, n) bool
     countries: list[np.ndarray]  # per proposal: (C, n) bool, ratified in each of its countries
     yes: np.ndarray  # (P, S, n) accepts as 0.0 or 1.0
-    pivotal: np.ndarray | None = None  # (P, S, n) bool
-    blocking: np.ndarray | None = None  # (P, S, n) bool
+    roles: Roles | None = None  # with roles: who is pivotal and who blocks
+
+    @property
+    def values(self) -> np.ndarray:
+        """(S, P, n) value of each proposal (the no-deal point's is values - gains)."""
+        return self.levels[:, :-1]
+
+    @cached_property
+    def gains(self) -> np.ndarray:
+        """(S, P, n) each proposal's gain over the no-deal point, threats counted (`compiled.stakes`)."""
+        return _gains(self.levels, self.threat)
+
+    @cached_property
+    def pivotal(self) -> np.ndarray | None:
+        """(P, S, n) bool, or None without roles."""
+        return None if self.roles is None else self.roles.dense(self.roles.pivotal, self.accepts.shape)
+
+    @cached_property
+    def blocking(self) -> np.ndarray | None:
+        """(P, S, n) bool, or None without roles."""
+        return None if self.roles is None else self.roles.dense(self.roles.blocking, self.accepts.shape)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who is pivotal and who blocks, for the (proposal, stakeholder) pairs that can be (`Kernel.pairs`);
+    every other pair is neither."""
+
+    pairs: np.ndarray  # (R,) p * S + s
+    pivotal: np.ndarray  # (R, n) bool
+    blocking: np.ndarray  # (R, n) bool
+
+    def dense(self, rows: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+        out = np.zeros((shape[0] * shape[1], shape[2]), dtype=bool)
+        out[self.pairs] = rows
+        return out.reshape(shape)
 
 
 def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
@@ -476,12 +524,10 @@ def trust_terms(kernel: Kernel, draws: np.ndarray, w: np.ndarray, values: np.nda
 def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
     is pivotal and who blocks."""
-    P = len(kernel.proposals)
     values = level_values(kernel, draws, weights(kernel, draws))
-    gains = values[:, :P] - values[:, P:]
-    if kernel.threat.any() or kernel.threat_draws:
-        gains += threats(kernel, draws)[:, None, :]
-    margin = gains - reservations(kernel, draws)[:, None, :]
+    threat = threats(kernel, draws) if kernel.threat.any() or kernel.threat_draws else None
+    margin = _gains(values, threat)  # Worlds.gains computes them again only for the methods that read them
+    margin -= reservations(kernel, draws)[:, None, :]
     accepts = margin >= -ACCEPT_TOLERANCE
     accepts &= (~kernel.touched & kernel.present[:, None])[:, :, None]
     for k, s, where in kernel.credence_draws:
@@ -502,24 +548,35 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     ratified = passed.all(axis=1) & tabled
     fails = np.matmul(t.membership, (~passed).astype(float))  # (P, C, n) failed tests per country
     countries = [ok[:len(names)] for ok, names in zip(fails == 0, t.countries)]
-    worlds = Worlds(gains, values[:, :P], accepts, ratified, countries, yes)
+    worlds = Worlds(values, threat, accepts, ratified, countries, yes)
     if roles:
-        worlds.pivotal = _pivotal(t, tally, passed, accepts, delta, tabled)
-        worlds.blocking = _blocking(t, passed, accepts)
-        for g, s in enumerate(kernel.setters):  # a setter who keeps the package off blocks it
-            worlds.blocking[:, s] |= off[:, g]
+        pairs, setter_rows = kernel.pairs
+        pivotal, blocking = np.zeros((2, len(pairs), draws.shape[1]), dtype=bool)
+        _pivotal(t, tally, passed, accepts, delta, tabled, pivotal)
+        _blocking(t, passed, accepts, blocking)
+        for g, rows in enumerate(setter_rows):  # a setter who keeps the package off blocks it
+            blocking[rows] |= off[:, g]
+        worlds.roles = Roles(pairs, pivotal, blocking)
     return worlds
 
 
+def _gains(values: np.ndarray, threat: np.ndarray | None) -> np.ndarray:
+    """(S, P, n) gains from (S, P + 1, n) values, the no-deal package last, and the threats' part."""
+    gains = values[:, :-1] - values[:, -1:]
+    if threat is not None:
+        gains += threat[:, None, :]
+    return gains
+
+
 def _pivotal(t: Tests, tally: np.ndarray, passed: np.ndarray, accepts: np.ndarray, delta: np.ndarray,
-             tabled: np.ndarray) -> np.ndarray:
-    """(P, S, n): present stakeholders whose change of mind alone would flip ratification of a
-    tabled package. A flip moves each test by the stakeholder's weight in it (in that world), up or
-    down; only the tests it weighs in move, so the flip ratifies when those pass and no other fails."""
+             tabled: np.ndarray, out: np.ndarray) -> None:
+    """Set `out` (rows: the tests' groups first, as `Kernel.pairs`) where present stakeholders' change
+    of mind alone would flip ratification of a tabled package. A flip moves each test by the
+    stakeholder's weight in it (in that world), up or down; only the tests it weighs in move, so the
+    flip ratifies when those pass and no other fails."""
     e, (P, S, n) = t.entries, accepts.shape
-    out = np.zeros((P * S, n), dtype=bool)
     if not len(e.starts):
-        return out.reshape(P, S, n)
+        return
     moved = e.weights_at(delta)  # (E, n): a rejecting stakeholder would add its weight, an accepting one take it
     np.negative(moved, out=moved, where=accepts.reshape(P * S, n)[e.voter])
     moved += tally[e.test // tally.shape[1], e.test % tally.shape[1]]
@@ -527,18 +584,16 @@ def _pivotal(t: Tests, tally: np.ndarray, passed: np.ndarray, accepts: np.ndarra
     gained = e.per_group((moved >= e.threshold[:, None]).astype(np.int16) - before,
                          np.add)  # (G, n): tests a flip makes pass, less those it makes fail
     failing = (~passed).sum(axis=1)[e.proposal]  # (G, n)
-    out[e.group] = ((failing == gained) != (failing == 0)) & tabled[e.proposal] & e.present[:, None]
-    return out.reshape(P, S, n)
+    out[:len(e.starts)] = ((failing == gained) != (failing == 0)) & tabled[e.proposal] & e.present[:, None]
 
 
-def _blocking(t: Tests, passed: np.ndarray, accepts: np.ndarray) -> np.ndarray:
-    """(P, S, n): the blockers `country_verdict` lists: named actors who reject; rejecting
-    majority-party blocs where the party keeps a bill off the floor; else, where a chamber's
-    vote fails, every rejecting bloc with seats there."""
+def _blocking(t: Tests, passed: np.ndarray, accepts: np.ndarray, out: np.ndarray) -> None:
+    """Set `out` (rows as in `_pivotal`) for the blockers `country_verdict` lists: named actors who
+    reject; rejecting majority-party blocs where the party keeps a bill off the floor; else, where
+    a chamber's vote fails, every rejecting bloc with seats there."""
     e, (P, S, n), M = t.entries, accepts.shape, passed.shape[1]
-    out = np.zeros((P * S, n), dtype=bool)
     if not len(e.starts):
-        return out.reshape(P, S, n)
+        return
     passed = passed.reshape(-1, n)
     fault = ~passed & (t.country >= 0).reshape(-1, 1)  # a failed party or seat test...
     gated = np.flatnonzero(t.floor.ravel() >= 0)  # ...a seat test only where its party's floor gate passed
@@ -547,8 +602,7 @@ def _blocking(t: Tests, passed: np.ndarray, accepts: np.ndarray) -> np.ndarray:
     # blamed: a bloc with seats in a faulty test, at the point or in some world (a ranged share may
     # reach 0 only at its range's end, which a draw hits with probability zero)
     blamed = e.per_group(fault[e.test] & e.blame[:, None], np.logical_or)
-    out[e.group] = blamed & ~accepts.reshape(P * S, n)[e.group]
-    return out.reshape(P, S, n)
+    out[:len(e.starts)] = blamed & ~accepts.reshape(P * S, n)[e.group]
 
 
 def scores(kernel: Kernel, worlds: Worlds, method: str) -> np.ndarray:
@@ -681,10 +735,10 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
         rank_counts += np.bincount((r + offsets).ravel(), minlength=P * (P + 1)).reshape(P, P + 1)
         for p in range(P):
             countries[p] += worlds.countries[p].sum(axis=1)
-        accepts += worlds.yes.sum(axis=2).astype(np.int64)
+        accepts += (worlds.yes @ np.ones(n)).astype(np.int64)  # exact: sums of 0s and 1s
         if roles:
-            pivotal += worlds.pivotal.view(np.uint8).sum(axis=2, dtype=np.int64)
-            blocking += worlds.blocking.view(np.uint8).sum(axis=2, dtype=np.int64)
+            pivotal.ravel()[worlds.roles.pairs] += worlds.roles.pivotal.view(np.uint8).sum(axis=1, dtype=np.int64)
+            blocking.ravel()[worlds.roles.pairs] += worlds.roles.blocking.view(np.uint8).sum(axis=1, dtype=np.int64)
         done += n
         if progress is not None:
             progress(n)
