@@ -92,6 +92,7 @@ class Entries:
 
     @classmethod
     def of(cls, t: Tests) -> Entries:
+        """The entries of the tests' weights and seat slopes."""
         P, M, S = t.weights.shape
         moving = t.seat_slopes != 0  # (Ks, P, M, S)
         p, s, m = np.nonzero(((t.weights != 0) | moving.any(axis=0)).transpose(0, 2, 1))
@@ -172,13 +173,12 @@ class Kernel:
         groups (`Entries`), then the agenda setters' pairs not among them; and per setter, (P,) the
         index of its pair with each proposal."""
         P, S = len(self.proposals), len(self.stakeholders)
-        pairs = list(self.tests.entries.group)
-        index = {pair: i for i, pair in enumerate(pairs)}
+        index = {int(pair): i for i, pair in enumerate(self.tests.entries.group)}
         for s in self.setters:
             for p in range(P):
                 index.setdefault(p * S + int(s), len(index))
-        pairs = np.array(list(index), dtype=np.intp)
-        return pairs, tuple(np.array([index[p * S + int(s)] for p in range(P)], dtype=np.intp) for s in self.setters)
+        setter_rows = tuple(np.array([index[p * S + int(s)] for p in range(P)], dtype=np.intp) for s in self.setters)
+        return np.array(list(index), dtype=np.intp), setter_rows
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
@@ -403,7 +403,7 @@ class Worlds:
 
     @cached_property
     def gains(self) -> np.ndarray:
-        """(S, P, n) each proposal's gain over the no-deal point, threats counted (`compiled.stakes`)."""
+        """(S, P, n) each proposal's gain over the no-deal point, threats counted (as `Profile.gain`)."""
         return _gains(self.levels, self.threat)
 
     @cached_property
@@ -712,8 +712,8 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
            distribution: str = "uniform", method: str = DEFAULT_METHOD, ignore_ratification: bool = False,
            chunk: int | None = None, progress: Callable[[int], None] | None = None, roles: bool = True) -> Robustness:
     """Ratification and ranking odds of every proposal over `samples` drawn worlds; with `roles`,
-    also how often each stakeholder is pivotal or blocking (a quarter of the work: `accord robust`
-    reports them, the brief does not ask)."""
+    also how often each stakeholder is pivotal or blocking (`accord robust` reports them; the brief
+    does not ask, and skips that work)."""
     if samples < 1:
         raise AccordError(f"the number of sampled worlds must be at least 1, found {samples}")
     if method not in METHODS:

@@ -266,8 +266,8 @@ def test_progress_bar_only_on_a_terminal_and_long_runs(monkeypatch):
 
 
 def test_sampling_without_roles_gives_the_same_odds_and_the_report_refuses_it():
-    """The brief samples without counting who is pivotal or blocking (a quarter of the work); the
-    odds it reads must not change, and `accord robust`'s report needs the counts."""
+    """The brief samples without counting who is pivotal or blocking; the odds it reads must not
+    change, and `accord robust`'s report needs the counts."""
     study = load_study(RANGED)
     scenario = study.scenario("alarm")
     full, plain = robust(study, scenario, 1500, seed=3), robust(study, scenario, 1500, seed=3, roles=False)
