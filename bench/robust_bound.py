@@ -4,8 +4,9 @@ compiled arrays and the same random stream (each world K consecutive uniforms of
 generator, uniform within each judgment's range, a credence a coin). It takes the sampler's stakes
 and level values (`weights`, `level_values`, where every mechanism's part in a value is stated) and
 its sparse list of who weighs in which test (`Tests.entries`), and writes out the rest at its
-leanest: reservations, acceptance, the weighted tests and the two roles' counts, without robust's
-bookkeeping (ranks, scores, per-country counts, per-world arrays). It must count exactly what
+leanest: reservations, acceptance, the weighted tests and the two roles' counts, in working arrays
+kept from chunk to chunk as the sampler's are (`Scratch`), without robust's bookkeeping (ranks,
+scores, per-country counts, per-world arrays). It must count exactly what
 `scorer.sampling.robust` counts; bench/run.py times the two side by side. Also the rate at which
 the worlds can merely be drawn."""
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scorer.sampling import ACCEPT_TOLERANCE, Kernel, Robustness, chunk_size, draw, kept_off, level_values, threats, weights
+from scorer.sampling import (ACCEPT_TOLERANCE, Kernel, Robustness, Scratch, chunk_size, draw, kept_off, level_values,
+                             threats, weights)
 
 
 def counts(kernel: Kernel, samples: int, seed: int, roles: bool = True
@@ -44,23 +46,25 @@ def counts(kernel: Kernel, samples: int, seed: int, roles: bool = True
     group_of[e.group] = np.arange(len(e.group))
     group_of = group_of.reshape(P, S)
     setters = [(s, kernel.setters == s) for s in np.unique(kernel.setters)]
-    done, step = 0, chunk_size(kernel)
+    done, step, scratch = 0, chunk_size(kernel), Scratch()  # each chunk's arrays reused by the next
     while done < samples:
         n = min(step, samples - done)
-        draws = draw(kernel, n, rng)
-        values = level_values(kernel, draws, weights(kernel, draws))
-        margin = values[:, :P] - values[:, P:]
+        draws = draw(kernel, n, rng, scratch=scratch)
+        values = level_values(kernel, draws, weights(kernel, draws, scratch), scratch)
+        margin = np.subtract(values[:, :P], values[:, P:], out=scratch.empty("margins", (S, P, n)))
         if kernel.threat.any() or kernel.threat_draws:
             margin += threats(kernel, draws)[:, None, :]
         reservation = np.empty((S, n))
         reservation[:] = kernel.reservation[:, None]
         reservation[r_who] = draws[r_cols]
         margin -= reservation[:, None, :]
-        accepts = margin >= -ACCEPT_TOLERANCE
+        accepts = np.greater_equal(margin, -ACCEPT_TOLERANCE, out=scratch.empty("accepts", (S, P, n), bool))
         for k, s, where in kernel.credence_draws:
             accepts[s] &= ~(where[:, None] & (draws[k] > 0.5)[None, :])
-        yes = (accepts.transpose(1, 0, 2) & can_accept).astype(float)
-        tally = np.matmul(t.stacked, yes)  # the point weights' tally, then each seat slope's
+        yes = scratch.empty("yes", (P, S, n))
+        yes[:] = accepts.transpose(1, 0, 2) & can_accept
+        tally = np.matmul(t.stacked, yes, out=scratch.empty("tallies", (P,) + t.stacked.shape[1:2] + (n,)))
+        # the point weights' tally, then each seat slope's
         delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]
         for k, d in enumerate(delta):
             tally[:, :M] += tally[:, (k + 1) * M:(k + 2) * M] * d
@@ -73,7 +77,7 @@ def counts(kernel: Kernel, samples: int, seed: int, roles: bool = True
             continue
         passed, rejects = passed.reshape(-1, n), yes.reshape(-1, n)[e.voter] == 0.0  # (P M, n); (E, n)
         before = passed[e.test]
-        moved = e.weights_at(delta)  # a flip adds the weight where the stakeholder rejects, takes it where it accepts
+        moved = e.weights_at(delta, scratch)  # a flip adds the weight where the stakeholder rejects, else takes it
         np.negative(moved, out=moved, where=~rejects)
         moved += tally[e.test // M, e.test % M]
         failing = M - passed.reshape(P, M, n).sum(axis=1)
@@ -88,7 +92,8 @@ def counts(kernel: Kernel, samples: int, seed: int, roles: bool = True
             held = off[:, which].any(axis=1)  # (P, n)
             grouped = group_of[:, s]
             blocks[grouped[grouped >= 0]] |= held[grouped >= 0]
-            blocking[np.flatnonzero(grouped < 0) * S + s] += held[grouped < 0].view(np.uint8).sum(axis=1, dtype=np.int64)
+            alone = np.flatnonzero(grouped < 0)
+            blocking[alone * S + s] += held[alone].view(np.uint8).sum(axis=1, dtype=np.int64)
         blocking[e.group] += blocks.view(np.uint8).sum(axis=1, dtype=np.int64)
     if not roles:
         return ratified, None, None

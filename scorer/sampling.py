@@ -38,6 +38,26 @@ from .seat_ranges import chamber_at
 CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
 
 
+class Scratch:
+    """Working arrays kept from one chunk of worlds to the next, by name: each chunk would otherwise
+    allocate its megabytes afresh, and the system hands memory back zeroed page by page (a tenth of
+    the time went to page faults). What `evaluate` returns with a scratch is overwritten by the next
+    chunk's."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def empty(self, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+        a = self.arrays.get(name)
+        if a is None or a.shape != shape or a.dtype != dtype:
+            a = self.arrays[name] = np.empty(shape, dtype)
+        return a
+
+
+def _empty(scratch: Scratch | None, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+    return np.empty(shape, dtype) if scratch is None else scratch.empty(name, shape, dtype)
+
+
 @dataclass(frozen=True)
 class Tests:
     """Ratification as M weighted tests per proposal (padded to the same M): a package is ratified
@@ -112,9 +132,10 @@ class Entries:
             out[groups] = combine(out[groups], x[entries])
         return out
 
-    def weights_at(self, delta: np.ndarray) -> np.ndarray:
+    def weights_at(self, delta: np.ndarray, scratch: Scratch | None = None) -> np.ndarray:
         """(E, n) each entry's weight in each world; `delta` is (Ks, n), each seat draw less its point."""
-        out = np.repeat(self.weight[:, None], delta.shape[1], axis=1)
+        out = _empty(scratch, "entry weights", (len(self.weight), delta.shape[1]))
+        out[:] = self.weight[:, None]
         for (which, slope), d in zip(self.moves, delta):
             out[which] += slope[:, None] * d
         return out
@@ -358,19 +379,21 @@ def chamber_in_world(kernel: Kernel, chamber: ChamberTest, draws: np.ndarray) ->
 # --- drawing worlds -------------------------------------------------------------------------
 
 
-def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "uniform") -> np.ndarray:
+def draw(kernel: Kernel, n: int, rng: np.random.Generator, distribution: str = "uniform",
+         scratch: Scratch | None = None) -> np.ndarray:
     """(K, n) values of the K ranged judgments in n worlds (a world per column). Each world takes
     K consecutive uniforms of the seeded stream, turned into its distribution by inverse transform,
     so consecutive calls read the stream in order whatever n is."""
     if distribution not in DISTRIBUTIONS:
         raise AccordError(f"unknown distribution '{distribution}' (expected one of: {', '.join(DISTRIBUTIONS)})")
-    u = rng.random((n, len(kernel.judgments))).T
+    K = len(kernel.judgments)
+    u = rng.random(out=_empty(scratch, "uniforms", (n, K))).T
     low, high, mode = kernel.low[:, None], kernel.high[:, None], kernel.point[:, None]
     width = high - low
     coins = [k for k, _, _ in kernel.credence_draws]  # a credence: held (1) with its probability
     held = (u[coins] < mode[coins]).astype(float)
     if distribution == "uniform":  # written straight into a world per column: no copy to transpose
-        out = np.multiply(u, width, out=np.empty(u.shape))
+        out = np.multiply(u, width, out=_empty(scratch, "draws", (K, n)))
         out += low
     else:
         u = np.ascontiguousarray(u)
@@ -432,14 +455,14 @@ class Roles:
         return out.reshape(shape)
 
 
-def weights(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
+def weights(kernel: Kernel, draws: np.ndarray, scratch: Scratch | None = None) -> np.ndarray:
     """(S, D, n) stakes, as `compiled.stakes` states them: the drawn saliences normalised per
     stakeholder, then times the multipliers. `draws` is (K, n), a world per column."""
     n = draws.shape[1]
-    raw = np.empty((len(kernel.stakeholders), kernel.salience.shape[1], n))
+    raw = _empty(scratch, "stakes", (len(kernel.stakeholders), kernel.salience.shape[1], n))
     raw[:] = kernel.salience[:, :, None]
     cols, who, dims = kernel.salience_draws
-    raw[who, dims] = draws[cols]
+    raw[who, dims] = np.take(draws, cols, axis=0, out=_empty(scratch, "saliences", (len(cols), n)))
     total = raw.sum(axis=1, keepdims=True)
     np.divide(raw, total, out=raw, where=total > 0)
     raw *= kernel.multiplier[:, :, None]
@@ -471,9 +494,9 @@ def threats(kernel: Kernel, draws: np.ndarray) -> np.ndarray:
     return out
 
 
-def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray) -> np.ndarray:
+def level_values(kernel: Kernel, draws: np.ndarray, w: np.ndarray, scratch: Scratch | None = None) -> np.ndarray:
     """(S, P + 1, n) value of each package (the no-deal package last) to each stakeholder."""
-    values = np.matmul(kernel.levels, w)
+    values = np.matmul(kernel.levels, w, out=_empty(scratch, "values", kernel.levels.shape[:2] + w.shape[2:]))
     for s, cols, dims, point, at_level in kernel.value_draws:
         values[s] += at_level @ ((draws[cols] - point[:, None]) * w[s, dims])
     if kernel.delivery or kernel.regard:  # before the terms: a regard counts the other's levels only
@@ -521,23 +544,29 @@ def trust_terms(kernel: Kernel, draws: np.ndarray, w: np.ndarray, values: np.nda
         values[s] += _drawn(draws, column, point) * (own[o] - own[o, -1])
 
 
-def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
+def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False, scratch: Scratch | None = None) -> Worlds:
     """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
     is pivotal and who blocks."""
-    values = level_values(kernel, draws, weights(kernel, draws))
+    values = level_values(kernel, draws, weights(kernel, draws, scratch), scratch)
     threat = threats(kernel, draws) if kernel.threat.any() or kernel.threat_draws else None
-    margin = _gains(values, threat)  # Worlds.gains computes them again only for the methods that read them
+    S, P1, n = values.shape
+    # Worlds.gains computes the gains again only for the methods that read them
+    margin = _gains(values, threat, _empty(scratch, "margins", (S, P1 - 1, n)))
     margin -= reservations(kernel, draws)[:, None, :]
-    accepts = margin >= -ACCEPT_TOLERANCE
+    accepts = np.greater_equal(margin, -ACCEPT_TOLERANCE, out=_empty(scratch, "accepts", margin.shape, bool))
     accepts &= (~kernel.touched & kernel.present[:, None])[:, :, None]
     for k, s, where in kernel.credence_draws:
         accepts[s] &= ~(where[:, None] & (draws[k] > 0.5)[None, :])
-    accepts = np.ascontiguousarray(accepts.transpose(1, 0, 2))  # (P, S, n)
+    transposed = accepts.transpose(1, 0, 2)  # (P, S, n)
+    accepts = _empty(scratch, "accepts by proposal", transposed.shape, bool)
+    accepts[:] = transposed
 
     t = kernel.tests
-    yes = accepts.astype(float)
+    yes = _empty(scratch, "yes", accepts.shape)
+    yes[:] = accepts
     delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]  # (Ks, n)
-    tally = np.matmul(t.stacked, yes)  # (P, (1 + Ks) M, n): the point weights' tally, then each slope's
+    tally = np.matmul(t.stacked, yes, out=_empty(scratch, "tallies", (P1 - 1, t.stacked.shape[1], n)))
+    # (P, (1 + Ks) M, n): the point weights' tally, then each slope's
     M = t.threshold.shape[1]
     for k, d in enumerate(delta):
         tally[:, :M] += tally[:, (k + 1) * M:(k + 2) * M] * d
@@ -552,7 +581,7 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     if roles:
         pairs, setter_rows = kernel.pairs
         pivotal, blocking = np.zeros((2, len(pairs), draws.shape[1]), dtype=bool)
-        _pivotal(t, tally, passed, accepts, delta, tabled, pivotal)
+        _pivotal(t, tally, passed, accepts, delta, tabled, pivotal, scratch)
         _blocking(t, passed, accepts, blocking)
         for g, rows in enumerate(setter_rows):  # a setter who keeps the package off blocks it
             blocking[rows] |= off[:, g]
@@ -560,16 +589,16 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False) -> Worlds:
     return worlds
 
 
-def _gains(values: np.ndarray, threat: np.ndarray | None) -> np.ndarray:
+def _gains(values: np.ndarray, threat: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
     """(S, P, n) gains from (S, P + 1, n) values, the no-deal package last, and the threats' part."""
-    gains = values[:, :-1] - values[:, -1:]
+    gains = np.subtract(values[:, :-1], values[:, -1:], out=out)
     if threat is not None:
         gains += threat[:, None, :]
     return gains
 
 
 def _pivotal(t: Tests, tally: np.ndarray, passed: np.ndarray, accepts: np.ndarray, delta: np.ndarray,
-             tabled: np.ndarray, out: np.ndarray) -> None:
+             tabled: np.ndarray, out: np.ndarray, scratch: Scratch | None = None) -> None:
     """Set `out` (rows: the tests' groups first, as `Kernel.pairs`) where present stakeholders' change
     of mind alone would flip ratification of a tabled package. A flip moves each test by the
     stakeholder's weight in it (in that world), up or down; only the tests it weighs in move, so the
@@ -577,7 +606,7 @@ def _pivotal(t: Tests, tally: np.ndarray, passed: np.ndarray, accepts: np.ndarra
     e, (P, S, n) = t.entries, accepts.shape
     if not len(e.starts):
         return
-    moved = e.weights_at(delta)  # (E, n): a rejecting stakeholder would add its weight, an accepting one take it
+    moved = e.weights_at(delta, scratch)  # (E, n): a rejecting stakeholder would add its weight, one accepting take it
     np.negative(moved, out=moved, where=accepts.reshape(P * S, n)[e.voter])
     moved += tally[e.test // tally.shape[1], e.test % tally.shape[1]]
     before = passed.reshape(-1, n)[e.test]
@@ -698,10 +727,10 @@ def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, dist
     and how many ratify it with every stakeholder in `signed_by` accepting it as well."""
     signers = [kernel.stakeholders.index(x) for x in signed_by]
     ratified, signed = np.zeros(len(kernel.proposals), np.int64), np.zeros(len(kernel.proposals), np.int64)
-    step, done = chunk or chunk_size(kernel), 0
+    step, done, scratch = chunk or chunk_size(kernel), 0, Scratch()
     while done < samples:
         n = min(step, samples - done)
-        worlds = evaluate(kernel, draw(kernel, n, rng, distribution))
+        worlds = evaluate(kernel, draw(kernel, n, rng, distribution, scratch), scratch=scratch)
         ratified += worlds.ratified.sum(axis=1)
         signed += (worlds.ratified & worlds.accepts[:, signers].all(axis=1)).sum(axis=1)
         done += n
@@ -725,11 +754,11 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
     countries = [np.zeros(len(names), np.int64) for names in kernel.tests.countries]
     accepts, pivotal, blocking = (np.zeros((P, S), np.int64) for _ in range(3))
     offsets = (P + 1) * np.arange(P)[:, None]  # proposal p's ranks count in row p
-    step = chunk or chunk_size(kernel)
+    step, scratch = chunk or chunk_size(kernel), Scratch()
     done = 0
     while done < samples:
         n = min(step, samples - done)
-        worlds = evaluate(kernel, draw(kernel, n, rng, distribution), roles=roles)
+        worlds = evaluate(kernel, draw(kernel, n, rng, distribution, scratch), roles, scratch)
         r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
         ratified += worlds.ratified.sum(axis=1)
         rank_counts += np.bincount((r + offsets).ravel(), minlength=P * (P + 1)).reshape(P, P + 1)
