@@ -565,8 +565,8 @@ def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False, scratch: Sc
     yes = _empty(scratch, "yes", accepts.shape)
     yes[:] = accepts
     delta = draws[t.seat_columns] - kernel.point[t.seat_columns][:, None]  # (Ks, n)
+    # (P, (1 + Ks) M, n): the point weights' tally, then each seat slope's, added in per unit of its draw
     tally = np.matmul(t.stacked, yes, out=_empty(scratch, "tallies", (P1 - 1, t.stacked.shape[1], n)))
-    # (P, (1 + Ks) M, n): the point weights' tally, then each slope's
     M = t.threshold.shape[1]
     for k, d in enumerate(delta):
         tally[:, :M] += tally[:, (k + 1) * M:(k + 2) * M] * d
