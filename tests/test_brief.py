@@ -142,6 +142,18 @@ def test_json_carries_the_headline_provenance_and_every_table(brief):
     assert [p["point"] for p in data["frontier"]["points"]] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_one_table_formats_hold_the_ranking(brief, fmt):
+    """csv and JSON lines hold one table each, as for every command: the brief's is its ranking."""
+    out = brief("-f", fmt)
+    if fmt == "csv":
+        rows = out.splitlines()
+        assert rows[0].startswith("rank,proposal,score,ratified") and len(rows) == 4
+    else:
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert [r["rank"] for r in rows] == [1, 2, 3] and {"proposal", "score", "ratified"} <= set(rows[0])
+
+
 def test_the_study_hash_follows_the_content(brief, mini):
     before = json.loads(brief("-f", "json", study=mini))["provenance"]["sha256"]
     (mini / "proposals" / "pilot_deal.toml").write_text((mini / "proposals" / "pilot_deal.toml").read_text() + "\n")
