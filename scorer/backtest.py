@@ -382,13 +382,14 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
     for sid, episodes in by_scenario.items():
         scored.update(_score_scenario(study, study.scenarios[sid], episodes, samples, seed, progress))
     results = []
+    behind = {sid: judgment_evidence(study, study.scenarios[sid]) for sid in by_scenario}
     for e in study.episodes.values():
         if e.unrepresentable:
             results.append(EpisodeResult(e, "not representable", e.unrepresentable, ()))
         elif e.scenario in excluded:
             results.append(EpisodeResult(e, "excluded", f"scenario '{e.scenario}' left out", ()))
         else:
-            shared = episode_evidence(e) & judgment_evidence(study, study.scenarios[e.scenario])
+            shared = episode_evidence(e) & behind[e.scenario]
             results.append(EpisodeResult(e, "scored", "", tuple(scored[e.id]), tuple(sorted(shared))))
     bt = Backtest(samples, seed, excluded, tuple(results), (), ())
     obs = bt.scored()
