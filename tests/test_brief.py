@@ -339,3 +339,21 @@ def test_the_fragment_compiles_inside_a_document_of_ones_own(brief, tmp_path):
              f"{fragment}\\end{{document}}\n"
     pages, _ = compile_tex("pdflatex", source, tmp_path, fits=False)  # its widths are the host document's
     assert pages >= 2
+
+
+def test_every_section_reads_each_proposals_one_scoring_and_it_equals_a_fresh_one(case):
+    """A brief scores each package once per scenario: the coalition the ranking read is the one the
+    compiled study remembers, so the frontier's placements and the sensitivity asking for the same
+    package get that same object; and it equals what a fresh compilation scores."""
+    from scorer.compiled import compile_study, compiled
+    from scorer.ratification import _coalition, coalition
+    from scorer.scoring import resolve_proposal
+
+    study, scenario = case.study, case.scenario
+    fresh = compile_study(study, scenario)
+    assert fresh is not compiled(study, scenario)
+    for row in case.rows:
+        package = resolve_proposal(study, row.proposal, scenario)
+        countries = row.assessment.countries
+        assert coalition(study, scenario, package, countries) is row.assessment.coalition
+        assert row.assessment.coalition == _coalition(fresh, package, list(countries))
