@@ -38,7 +38,7 @@ from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
 from .reversion import in_place
-from .ratification import coalition, country_verdict, venue_needed
+from .ratification import coalition, venue_needed, verdict
 from .sampling import chunk_size, compile_kernel, draw, evaluate, kept_off
 from .scoring import Package, profiles
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
@@ -309,9 +309,9 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
 def chamber_counts(study: Study, scenario: Scenario, package: Package, stakeholders: tuple[str, ...],
                    accepts: np.ndarray, chambers: list[str], seen: dict[bytes, tuple[bool, ...]] | None = None
                    ) -> dict[str, int]:
-    """In how many worlds each chamber passes the package: `country_verdict` (the one statement of
-    the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`, remembered
-    in `seen` across calls."""
+    """In how many worlds each chamber passes the package: `verdict` on the package's tests (the one
+    statement of the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`,
+    remembered in `seen` across calls."""
     if not chambers:
         return {}
     seen = {} if seen is None else seen
@@ -321,14 +321,15 @@ def chamber_counts(study: Study, scenario: Scenario, package: Package, stakehold
     keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
     patterns, inverse = np.unique(keys, return_inverse=True)
     weight = np.bincount(inverse.ravel(), minlength=len(patterns))
-    countries = {study.institutions.chambers[ch].country for ch in chambers}
+    model = compiled(study, scenario)
+    tests = {c: model.test(package, c) for c in {study.institutions.chambers[ch].country for ch in chambers}}
     out = dict.fromkeys(chambers, 0)
     for pattern, w in zip(patterns, weight):
         key = pattern.tobytes()
         if key not in seen:
             row = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:len(stakeholders)].astype(bool)
             who = dict(zip(stakeholders, row.tolist()))
-            verdicts = {c: country_verdict(study, scenario, package, c, who) for c in countries}
+            verdicts = {c: verdict(test, c, who, ranges=False) for c, test in tests.items()}
             seen[key] = tuple(verdicts[study.institutions.chambers[ch].country].chambers[ch].passed
                               for ch in chambers)
         for ch, passed in zip(chambers, seen[key]):
@@ -381,13 +382,14 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
     for sid, episodes in by_scenario.items():
         scored.update(_score_scenario(study, study.scenarios[sid], episodes, samples, seed, progress))
     results = []
+    behind = {sid: judgment_evidence(study, study.scenarios[sid]) for sid in by_scenario}
     for e in study.episodes.values():
         if e.unrepresentable:
             results.append(EpisodeResult(e, "not representable", e.unrepresentable, ()))
         elif e.scenario in excluded:
             results.append(EpisodeResult(e, "excluded", f"scenario '{e.scenario}' left out", ()))
         else:
-            shared = episode_evidence(e) & judgment_evidence(study, study.scenarios[e.scenario])
+            shared = episode_evidence(e) & behind[e.scenario]
             results.append(EpisodeResult(e, "scored", "", tuple(scored[e.id]), tuple(sorted(shared))))
     bt = Backtest(samples, seed, excluded, tuple(results), (), ())
     obs = bt.scored()

@@ -9,7 +9,7 @@ import textwrap
 
 from .brief_sections import GLOSSARY, cell_text, cited_ids, is_number, plain_table, sections
 from .briefing import Briefing
-from .render import Table, render, to_json
+from .render import MACHINE_FORMATS, Table, render, to_json
 
 TERMINAL_WIDTH = 100
 TERMINAL_CELL = 40  # wrap text cells in terminal tables at this many characters
@@ -102,13 +102,13 @@ def brief_terminal(b: Briefing, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def brief_csv(b: Briefing) -> str:
-    """CSV holds one table: the ranking (the JSON has every table, keyed by name)."""
-    return render(plain_table(sections(b)[0].tables[0]), "csv")
+def brief_table(b: Briefing, fmt: str) -> str:
+    """CSV and JSON lines hold one table: the ranking (the JSON has every table, keyed by name)."""
+    return render(plain_table(sections(b)[0].tables[0]), fmt)
 
 
 def render_brief(b: Briefing, fmt: str, title: str, fragment: bool = False) -> str:
-    """The briefing in `fmt` (terminal, markdown, csv, json, html or latex; `fragment`: LaTeX only)."""
+    """The briefing in `fmt` (terminal, markdown, csv, jsonl, json, html or latex; `fragment`: LaTeX only)."""
     if fmt == "json":
         from .brief_sections import briefing_json  # noqa: PLC0415
         return to_json(briefing_json(b, sections(b)))
@@ -120,8 +120,8 @@ def render_brief(b: Briefing, fmt: str, title: str, fragment: bool = False) -> s
         return brief_latex(b, title, fragment)
     if fmt == "markdown":
         return brief_markdown(b, title)
-    if fmt == "csv":
-        return brief_csv(b)
+    if fmt in MACHINE_FORMATS:
+        return brief_table(b, fmt)
     if fmt == "terminal":
         return brief_terminal(b, title)
     raise ValueError(f"unknown format '{fmt}'")

@@ -163,10 +163,11 @@ class CompiledStudy:
     reversion: Reversion | None = None  # the no-deal point and where it comes from
     agenda: tuple[Gate, ...] = ()  # the scenario's agenda setters (`agenda.gates`)
 
-    @property
+    @cached_property
     def judgments(self) -> tuple[Judgment, ...]:
         """The judgments bearing on the present stakeholders, each saying what it perturbs (a
-        salience, a multiplier, a value or a reservation); listed when asked, since scoring needs none."""
+        salience, a multiplier, a value or a reservation); listed when first asked (scoring needs
+        none), then kept: the brief's sensitivity and sampling read them some twenty times."""
         return tuple(judgments(self.study, self.scenario))
 
     def venue_needed(self, package: Package, country: str) -> Venue | None:

@@ -36,7 +36,7 @@ from .milp import maximise
 from .models import Scenario, Study
 from .pareto import STEP, TIE, Frontier, FrontierPoint, Placement, country_gains, place, programme
 from .search import verify
-from .solver import default_solver, run
+from .solver import Session, default_solver
 
 BUDGET = 14  # solves: the two ends take four, each split or closed gap one more
 
@@ -70,6 +70,7 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
     form.add(floor_b >= eps_b, f"frontier_floor_{b}")
     found: dict[tuple[float, float], FrontierPoint] = {}
     proven, solves = True, 0
+    session = Session(form.prob, solver)
 
     def solve(objective, at_least_a: float, at_least_b: float) -> FrontierPoint | None:
         """The best package by `objective` with each floor at least the bound given; None when
@@ -78,7 +79,7 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
         solves += 1
         eps_a.lowBound, eps_b.lowBound = at_least_a, at_least_b
         maximise(form, objective)
-        solved = run(form.prob, solver, None)
+        solved = session.run()
         if not solved.found:
             proven = proven and solved.status == "infeasible"
             return None

@@ -112,7 +112,11 @@ def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
             # With preprocessing it writes one: its verdict is taken (a package it returns is
             # verified by the scoring code like any other; a second error is raised).
             prob.solve(private(_solver(solver, time_limit, preprocess=True)))
-    seconds = time.perf_counter() - start
+    return _outcome(prob, time.perf_counter() - start)
+
+
+def _outcome(prob: pulp.LpProblem, seconds: float) -> Solve:
+    """The status and gap of the solve just run on `prob`."""
     sol = prob.sol_status
     if sol == pulp.LpSolutionOptimal:
         status = "optimal"
@@ -132,3 +136,55 @@ def run(prob: pulp.LpProblem, solver: str, time_limit: float | None) -> Solve:
     elif status == "optimal":
         gap = 0.0
     return Solve(status, gap if gap is None or math.isfinite(gap) else None, seconds)
+
+
+class Session:
+    """Solves of one programme whose variables and constraints stay as built, each under the
+    objective and variable bounds the problem holds at that moment. With HiGHS in process the
+    programme is passed to the solver once, through PuLP's own build, and each later solve only
+    sets its costs and bounds anew: PuLP would rebuild it row by row every time. With any other
+    solver each solve is a `run`."""
+
+    def __init__(self, prob: pulp.LpProblem, solver: str) -> None:
+        self.prob, self.solver = prob, solver
+        highs = _solver(solver, None) if solver == "highs" else None
+        self.highs = highs if isinstance(highs, pulp.HiGHS) else None
+        if self.highs is not None:
+            # Feasibility jump, a heuristic HiGHS runs before the first LP, took a quarter of its time
+            # on the brief's frontier (small programmes, one node each) and changed no package found.
+            self.highs.optionsDict["mip_heuristic_run_feasibility_jump"] = False
+        self.columns: list[pulp.LpVariable] = []
+        self.known: set[int] = set()
+        self.rows = 0
+
+    def run(self) -> Solve:
+        if self.highs is None:
+            return run(self.prob, self.solver, None)
+        start = time.perf_counter()
+        prob, highs = self.prob, self.highs
+        with stdout_guarded():
+            if not self.columns:
+                highs.createAndConfigureSolver(prob)
+                highs.buildSolverModel(prob)  # numbers the columns in the order of prob.variables()
+                self.columns, self.rows = list(prob.variables()), prob.numConstraints()
+                self.known = {id(v) for v in self.columns}
+            else:
+                self._reset()
+            highs.callSolver(prob)
+        prob.assignStatus(*highs.findSolutionValues(prob))
+        return _outcome(prob, time.perf_counter() - start)
+
+    def _reset(self) -> None:
+        """The kept programme's costs and column bounds set to the problem's current ones."""
+        import highspy  # noqa: PLC0415  (installed: PuLP's in-process HiGHS is)
+
+        prob, columns = self.prob, self.columns
+        if prob.numConstraints() != self.rows or any(id(v) not in self.known for v in prob.objective):
+            raise RuntimeError("a kept programme changed beyond its objective and bounds")
+        infinity = highspy.kHighsInf
+        sign = -1 if prob.sense == pulp.LpMaximize else 1
+        index = list(range(len(columns)))
+        prob.solverModel.changeColsCost(len(columns), index, [sign * prob.objective.get(v, 0.0) for v in columns])
+        prob.solverModel.changeColsBounds(len(columns), index,
+                                          [-infinity if v.lowBound is None else v.lowBound for v in columns],
+                                          [infinity if v.upBound is None else v.upBound for v in columns])

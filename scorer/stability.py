@@ -210,6 +210,7 @@ class _Point:
     model: CompiledStudy
     accepting: frozenset[str]  # who accepts at the point reading
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
+    flippable: dict[tuple[str, ...], bool] = field(default_factory=dict)  # `_may_flip`, by whom a judgment moves
 
     def ratified(self, study: Study, scenario: Scenario, accepting: frozenset[str]) -> bool:
         if accepting not in self.outcomes:
@@ -387,6 +388,18 @@ def _capacity_outcome(at: _Point, judgment: Judgment):
     return (lambda x: x >= need), [float(need)]
 
 
+def _may_flip(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> bool:
+    """Whether ratification could change were the stakeholders the judgment moves to accept or reject
+    otherwise. It is monotone in who accepts, so a proposal still ratified with all of them
+    rejecting, or still failing with all of them accepting, cannot flip whatever the judgment."""
+    movers = judgment.stakeholders
+    if movers not in at.flippable:
+        moved = frozenset(movers)
+        at.flippable[movers] = (not at.ratified(study, scenario, at.accepting - moved) if at.coalition.ratified
+                                else at.ratified(study, scenario, at.accepting | moved))
+    return at.flippable[movers]
+
+
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False,
                 decisive_only: bool = False) -> Sensitivity:
     """Every judgment's stability for one proposal (see the module docstring); with `decisive_only`,
@@ -399,6 +412,8 @@ def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only:
             continue
         if not decisive_only or j.kind in ("seats", "credence", "capacity"):
             found.append(stability(study, scenario, proposal_id, j, at))
+            continue
+        if not _may_flip(study, scenario, j, at):
             continue
         rows, forms = _acceptance(j, at)
         if any(r.share > 0 for r in rows):

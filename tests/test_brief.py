@@ -142,6 +142,18 @@ def test_json_carries_the_headline_provenance_and_every_table(brief):
     assert [p["point"] for p in data["frontier"]["points"]] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_one_table_formats_hold_the_ranking(brief, fmt):
+    """csv and JSON lines hold one table each, as for every command: the brief's is its ranking."""
+    out = brief("-f", fmt)
+    if fmt == "csv":
+        rows = out.splitlines()
+        assert rows[0].startswith("rank,proposal,score,ratified") and len(rows) == 4
+    else:
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert [r["rank"] for r in rows] == [1, 2, 3] and {"proposal", "score", "ratified"} <= set(rows[0])
+
+
 def test_the_study_hash_follows_the_content(brief, mini):
     before = json.loads(brief("-f", "json", study=mini))["provenance"]["sha256"]
     (mini / "proposals" / "pilot_deal.toml").write_text((mini / "proposals" / "pilot_deal.toml").read_text() + "\n")
@@ -327,3 +339,21 @@ def test_the_fragment_compiles_inside_a_document_of_ones_own(brief, tmp_path):
              f"{fragment}\\end{{document}}\n"
     pages, _ = compile_tex("pdflatex", source, tmp_path, fits=False)  # its widths are the host document's
     assert pages >= 2
+
+
+def test_every_section_reads_each_proposals_one_scoring_and_it_equals_a_fresh_one(case):
+    """A brief scores each package once per scenario: the coalition the ranking read is the one the
+    compiled study remembers, so the frontier's placements and the sensitivity asking for the same
+    package get that same object; and it equals what a fresh compilation scores."""
+    from scorer.compiled import compile_study, compiled
+    from scorer.ratification import _coalition, coalition
+    from scorer.scoring import resolve_proposal
+
+    study, scenario = case.study, case.scenario
+    fresh = compile_study(study, scenario)
+    assert fresh is not compiled(study, scenario)
+    for row in case.rows:
+        package = resolve_proposal(study, row.proposal, scenario)
+        countries = row.assessment.countries
+        assert coalition(study, scenario, package, countries) is row.assessment.coalition
+        assert row.assessment.coalition == _coalition(fresh, package, list(countries))

@@ -10,7 +10,9 @@ import pytest
 from scorer import load_study
 from scorer.frontier_summary import BUDGET, summary_frontier
 from scorer.limits import Limits, ratifying_countries
-from scorer.pareto import frontier
+from scorer.milp import maximise
+from scorer.pareto import frontier, programme
+from scorer.solver import Session, run
 from synthetic import synthetic_study
 from test_optimize import SOLVERS, enumerated_frontier, flat
 
@@ -104,3 +106,32 @@ def test_a_complete_summary_equals_enumeration(solver):
         assert flat(gains(summary)) == pytest.approx(flat(expected), abs=1e-9)
         assert max(min(g) for g in expected) == pytest.approx(min(best(summary_frontier(study, sc, solver=solver,
                                                                                           budget=0)).gains.values()))
+
+
+def test_a_kept_programme_solves_as_a_fresh_one_each_time():
+    """The summary keeps its programme in HiGHS and changes only the objective and bounds between
+    solves (`solver.Session`): each solve's status and optimum equal a fresh build's, through an
+    infeasible bound and back."""
+    study = synthetic_study(9, 3, 14, seed=6, concerns=(9, 9))
+    sc = study.scenario("base")
+    kept, fresh = (programme(study, sc, Limits()) for _ in range(2))
+    session = Session(kept[2].prob, "highs")
+    assert session.highs is not None, "HiGHS runs in process here"
+    solves = {"kept": session.run, "fresh": lambda: run(fresh[2].prob, "highs", None)}
+    steps = [((0, 1), (None, None)), ((1, 0), (None, None)), ((1, 1), (0.0, 0.0)), ((1, 0), (10.0, None)),
+             ((2, 1), (None, 0.05)), ((0, 1), (None, None))]
+    statuses = []
+    for (wa, wb), bounds in steps:
+        found = {}
+        for name, (_, _, form, floor_a, floor_b) in (("kept", kept), ("fresh", fresh)):
+            floor_a.lowBound, floor_b.lowBound = bounds
+            maximise(form, wa * floor_a + wb * floor_b)
+            solved = solves[name]()
+            found[name] = (solved.status, form.prob.objective.value() if solved.found else None)
+        assert found["kept"][0] == found["fresh"][0]
+        assert found["kept"][1] == pytest.approx(found["fresh"][1], abs=1e-9)
+        statuses.append(found["kept"][0])
+    assert statuses == ["optimal"] * 3 + ["infeasible"] + ["optimal"] * 2
+    kept[2].add(kept[3] >= 0, "one_more_row")
+    with pytest.raises(RuntimeError, match="changed beyond"):
+        session.run()

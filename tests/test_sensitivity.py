@@ -9,6 +9,7 @@ import math
 import pytest
 
 from scorer import load_study
+from scorer.compiled import compiled
 from scorer.judgments import DOMAIN, apply_world, judgments
 from scorer.ratification import coalition
 from scorer.stability import sensitivity
@@ -191,3 +192,13 @@ def test_decisive_only_keeps_every_judgment_that_flips_ratification_within_its_r
                    [st for st in full.tornado if st.ratification_share > 0]
             kept += len(decisive)
     assert kept > 0
+
+
+def test_a_compiled_study_lists_its_judgments_once_as_a_fresh_listing_would():
+    """The brief's sensitivity and sampler read the compiled judgments some twenty times: listed once
+    per (study, scenario), the same records as a fresh listing."""
+    study = load_study(".")
+    for sc in study.scenarios.values():
+        model = compiled(study, sc)
+        assert model.judgments is model.judgments
+        assert model.judgments == tuple(judgments(study, sc))
