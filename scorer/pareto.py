@@ -34,7 +34,7 @@ from .notebook import Tabular
 from .search import verify
 from .ratification import Coalition, coalition, country_gain
 from .scoring import resolve_proposal
-from .solver import default_solver, run
+from .solver import Session, default_solver
 
 STEP = 1e-6  # the next point must improve the first country's floor by at least this much
 MAX_STEP = 1e-3  # ... or by up to this much where the solver's tolerance swallows a smaller step
@@ -105,6 +105,7 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     maximise(form, floor_b)
     low = min(form.bounds[s][0] for s in form.bounds) - 1.0
 
+    session = Session(form.prob, solver, time_limit)
     points: list[FrontierPoint] = []
     proven, ending = True, "infeasible"
     step = STEP
@@ -112,7 +113,7 @@ def frontier(study: Study, scenario: Scenario, limits: Limits = Limits(), solver
     while len(points) < MAX_POINTS:
         floor = points[-1].gains[a] + step if points else low
         eps.lowBound = eps.upBound = floor
-        solved = run(form.prob, solver, time_limit)
+        solved = session.run()
         if not solved.found:
             ending = solved.status
             break

@@ -145,9 +145,9 @@ class Session:
     sets its costs and bounds anew: PuLP would rebuild it row by row every time. With any other
     solver each solve is a `run`."""
 
-    def __init__(self, prob: pulp.LpProblem, solver: str) -> None:
-        self.prob, self.solver = prob, solver
-        highs = _solver(solver, None) if solver == "highs" else None
+    def __init__(self, prob: pulp.LpProblem, solver: str, time_limit: float | None = None) -> None:
+        self.prob, self.solver, self.time_limit = prob, solver, time_limit
+        highs = _solver(solver, time_limit) if solver == "highs" else None
         self.highs = highs if isinstance(highs, pulp.HiGHS) else None
         if self.highs is not None:
             # Feasibility jump, a heuristic HiGHS runs before the first LP, took a quarter of its time
@@ -159,7 +159,7 @@ class Session:
 
     def run(self) -> Solve:
         if self.highs is None:
-            return run(self.prob, self.solver, None)
+            return run(self.prob, self.solver, self.time_limit)
         start = time.perf_counter()
         prob, highs = self.prob, self.highs
         with stdout_guarded():
