@@ -45,15 +45,19 @@ _active = 0  # blocks under way in any thread; Popen is the recording one while 
 def contained() -> Iterator[Callable[[object], object]]:
     """Within the block, every process this thread starts through subprocess.Popen is recorded and
     stopped when the block ends (other threads' processes are left alone); yields a function that
-    points a PuLP solver's temporary files at a private folder, removed when the block ends."""
+    points a PuLP solver's temporary files at a private folder, removed when the block ends. Only a
+    command-line solver (CBC) writes files: the folder is made for it alone, since making and removing
+    one waits on the disk for milliseconds, per solve."""
     global _active
-    folder = tempfile.mkdtemp(prefix="accord-solver-")
+    folders: list[str] = []
     children: list[subprocess.Popen] = []
     _local.children = children
 
     def private(solver: object) -> object:
         if hasattr(solver, "tmpDir"):
-            solver.tmpDir = folder
+            if not folders:
+                folders.append(tempfile.mkdtemp(prefix="accord-solver-"))
+            solver.tmpDir = folders[0]
         return solver
 
     with _lock:
@@ -69,4 +73,5 @@ def contained() -> Iterator[Callable[[object], object]]:
         _local.children = None
         for child in children:
             _stop(child)
-        shutil.rmtree(folder, ignore_errors=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
