@@ -44,6 +44,19 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(STUDY_CACHE, ignore_errors=True)
 
 
+# The files that take longest (seconds of CPU or of waiting on a browser), slowest first. The workers
+# (pyproject.toml) take files in collection order: started first, these cannot be left running alone
+# at the end while the other cores idle. A file not named keeps its place after them.
+SLOWEST_FIRST = ("test_contract.py", "test_brief.py", "test_conventions.py", "test_frontier_summary.py",
+                 "test_hostile.py", "test_optimize.py", "test_mechanisms_together.py", "test_sensitivity.py",
+                 "test_readme.py", "test_bad_input.py", "test_cli.py", "test_reversion.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    place = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: place.get(item.path.name, len(place)))  # stable: a file's tests stay in order
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A fresh, editable copy of the mini study."""
