@@ -48,8 +48,8 @@ def pytest_unconfigure(config) -> None:
 # (pyproject.toml) take files in collection order: started first, these cannot be left running alone
 # at the end while the other cores idle. A file not named keeps its place after them.
 SLOWEST_FIRST = ("test_contract.py", "test_brief.py", "test_conventions.py", "test_frontier_summary.py",
-                 "test_hostile.py", "test_optimize.py", "test_mechanisms_together.py", "test_sensitivity.py",
-                 "test_readme.py", "test_bad_input.py", "test_cli.py", "test_reversion.py")
+                 "test_optimize.py", "test_mechanisms_together.py", "test_sensitivity.py", "test_hostile.py",
+                 "test_seat_ranges.py", "test_reversion.py", "test_readme.py", "test_two_red_lines.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
