@@ -12,8 +12,10 @@ from pathlib import Path
 
 from .errors import AccordError
 
-# Paths of the kernel's own files: written as they are, never replaced by a regular file.
+# Paths of the kernel's own files: written as they are, never replaced by a regular file. /dev/shm
+# is the exception: a folder of ordinary files (in memory), written atomically like any other.
 SPECIAL_PREFIXES = ("/dev/", "/proc/")
+ORDINARY_FOLDERS = ("/dev/shm/",)
 
 
 def _umask() -> int:
@@ -37,7 +39,8 @@ def output_path(given: str | os.PathLike, name: str) -> Path:
 
 
 def _special(path: Path) -> bool:
-    if os.path.abspath(path).startswith(SPECIAL_PREFIXES):
+    where = os.path.abspath(path)
+    if where.startswith(SPECIAL_PREFIXES) and not where.startswith(ORDINARY_FOLDERS):
         return True
     try:
         return not stat.S_ISREG(os.stat(path).st_mode)

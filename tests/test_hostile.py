@@ -15,6 +15,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -152,6 +153,19 @@ def test_output_to_devices_writes_them_directly():
     assert full.returncode == 2 and "cannot write /dev/full" in full.stderr
     out = accord("rank", "--study", MINI, "-o", "/dev/stdout")
     assert out.returncode == 0 and out.stdout.startswith("Ranking by support")
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no /dev/shm on this system")
+def test_output_to_a_new_file_in_dev_shm_is_written_like_any_file():
+    """/dev/shm holds ordinary files: a new one is created (it is not a device to append to)."""
+    folder = tempfile.mkdtemp(dir="/dev/shm", prefix="accord-test-")
+    try:
+        done = accord("rank", "--study", MINI, "-f", "csv", "-o", f"{folder}/ranking.csv")
+        assert done.returncode == 0, done.stderr
+        assert Path(folder, "ranking.csv").read_text().startswith("rank,proposal")
+        assert os.listdir(folder) == ["ranking.csv"]  # no temporary file left behind
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_output_through_a_symlink_writes_its_target_and_keeps_its_mode(tmp_path):
