@@ -28,7 +28,7 @@ from scorer.solver import SOLVERS  # noqa: E402
 from synthetic import synthetic_study  # noqa: E402
 from scorer.concessions import unlock  # noqa: E402
 
-ACCORD = [sys.executable, "-c", "from cli.main import run; run()"]
+ACCORD = [sys.executable, "-c", "from cli.command import run; run()"]
 QUICK = "--quick" in sys.argv
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS = ROOT / "bench" / "previous.json"
-ACCORD = [sys.executable, "-c", "from cli.main import run; run()"]
+ACCORD = [sys.executable, "-c", "from cli.command import run; run()"]
 FLOOR = [sys.executable, "-c", "import pydantic, typer"]
 # What any CLI built on pydantic models pays beyond FLOOR (whose `import pydantic` is lazy): the
 # machinery loaded by the first model class, even one whose validator is deferred as accord's are.
@@ -214,18 +214,23 @@ def bench_backtest(figures: Figures, pairs: int) -> None:
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
-    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     figures = Figures()
     sections = {"start-up": lambda: bench_start_up(figures, pairs=10 if quick else 20),
                 "backtest": lambda: bench_backtest(figures, pairs=3 if quick else 5),
                 "frontier": lambda: bench_frontier(figures, limit=30.0 if quick else 600.0),
                 "robust": lambda: bench_robust(figures, samples=50_000 if quick else 200_000, rounds=5 if quick else 9)}
+    only = None
+    if "--only" in sys.argv:
+        at = sys.argv.index("--only") + 1
+        only = sys.argv[at].split(",") if at < len(sys.argv) else []
+        if not only or set(only) - set(sections):
+            sys.exit(f"--only: expected a comma-separated list of {', '.join(sections)}")
+        if "--save" in sys.argv:
+            sys.exit("--save stores a whole run's figures: run without --only")
     for name, section in sections.items():
         if only is None or name in only:
             section()
     if "--save" in sys.argv:
-        if only is not None:
-            sys.exit("--save stores a whole run's figures: run without --only")
         figures.save()
     if not quick and only is None:
         for script in ("optimize.py", "robust.py"):

@@ -94,28 +94,29 @@ def register(args: list[str]) -> typer.Typer:
 
 
 @contextmanager
-def _start_up() -> Iterator[None]:
-    """Importing accord's modules and building the command make many objects and no garbage, yet
-    the cycle collector would scan them again and again (a twentieth of a cold `accord rank`,
-    measured side by side): it is off meanwhile, and what start-up made is then frozen out of
-    later collections."""
-    gc.disable()
+def _start_up(own_process: bool) -> Iterator[None]:
+    """In the accord command's own process, the cycle collector `command.run` turned off before any
+    import comes back on once the command is built, with what start-up made (many objects, no
+    garbage, which it would otherwise scan again and again) frozen out of later collections. An
+    in-process caller's collector is left as it is."""
     try:
         yield
     finally:
-        gc.freeze()
-        gc.enable()
+        if own_process:
+            gc.freeze()
+            gc.enable()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     """Run the CLI and return its exit code; errors become one-line messages, never tracebacks.
-    --debug and --raw apply wherever they are written on the command line."""
+    --debug and --raw apply wherever they are written on the command line. `own_process`: called
+    by the accord command (`command.run`), which owns the process and its collector."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     rest = [a for a in args if a not in ("--debug", "--raw")]
     _output_streams_never_fail_on_a_mark()
     try:
-        with _start_up():
+        with _start_up(own_process):
             command = typer.main.get_command(register(rest))
             readable_metavars(command)
         command(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
@@ -140,17 +141,3 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"internal error: {type(err).__name__}: {err} (run again with --debug for a traceback)", err=True)
         return 3
     return 0
-
-
-def run() -> None:
-    """The `accord` command: main(), then exit without tearing the interpreter down. Freeing every
-    module and object at exit cost a quarter of a cold `accord rank` (measured side by side); accord
-    holds no resource that needs it (outputs are written and closed before main returns), so the
-    streams are flushed and the process ends, as mypy ends its runs."""
-    code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        code = BROKEN_PIPE
-    os._exit(code)

@@ -1,11 +1,12 @@
 """The pydantic models: the one description of every study file, of the JSON Schema and of the
 objects the rest of accord reads. Per-file checks live here; cross-references live in `checks`."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as every class is made, about a seventh of making the 43 classes (at each start-up).
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, Strict, StringConstraints,
                       field_serializer, field_validator, model_validator)
@@ -98,7 +99,7 @@ class Evidence(Model):
         return anchor
 
     @model_validator(mode="after")
-    def _cited(self) -> Evidence:
+    def _cited(self) -> Self:
         located = (self.document, self.line, self.anchor)
         if self.external is None and None in located:
             raise ValueError("evidence needs document, line and anchor, or an external reference")
@@ -119,7 +120,7 @@ class LevelSet(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _one_form(self) -> LevelSet:
+    def _one_form(self) -> Self:
         if (self.levels is None) == (self.at_least is None):
             raise ValueError("give exactly one of 'levels' or 'at_least'")
         return self
@@ -215,7 +216,7 @@ class Concern(Model):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Concern:
+    def _consistent(self) -> Self:
         if (self.preferred is None) == (self.values is None):
             raise ValueError("give exactly one of 'preferred' or 'values'")
         check_range(self.salience, self.salience_range, "salience")
@@ -237,7 +238,7 @@ class Interaction(Model):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Interaction:
+    def _consistent(self) -> Self:
         check_range(self.adjustment, self.adjustment_range, "adjustment")
         return self
 
@@ -277,7 +278,7 @@ class Stakeholder(Model):
         [], description="Red lines that hold only with other levels, or with a credence below one.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> Stakeholder:
+    def _consistent(self) -> Self:
         check_range(self.reservation, self.reservation_range, "reservation")
         if self.kind is StakeholderKind.legislative_bloc and not self.chambers:
             raise ValueError("a legislative_bloc must name the chambers it sits in")
@@ -360,7 +361,7 @@ class SalienceShift(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _in_range(self) -> SalienceShift:
+    def _in_range(self) -> Self:
         check_range(self.multiplier, self.multiplier_range, "multiplier")
         return self
 
@@ -372,7 +373,7 @@ class ReservationShift(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _in_range(self) -> ReservationShift:
+    def _in_range(self) -> Self:
         check_range(self.reservation, self.reservation_range, "reservation")
         return self
 
@@ -408,7 +409,7 @@ class Threat(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _one_form(self) -> Threat:
+    def _one_form(self) -> Self:
         by_cost, by_level = self.cost is not None, self.dimension is not None or self.level is not None
         if by_cost == by_level:
             raise ValueError("a threat sets either `cost` (with `hurts`) or `dimension` and `level`, not both or neither")
@@ -440,7 +441,7 @@ class AgendaSetter(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _valid(self) -> AgendaSetter:
+    def _valid(self) -> Self:
         check_range(self.capacity, self.capacity_range, "capacity")
         if self.capacity_range is not None and self.capacity_range[0] < 0:
             raise ValueError(f"capacity_range low {self.capacity_range[0]} is negative")
@@ -464,7 +465,7 @@ class Delivery(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _in_range(self) -> Delivery:
+    def _in_range(self) -> Self:
         check_range(self.probability, self.probability_range, "probability")
         if self.probability_range is not None and not 0.0 <= self.probability_range[0] <= self.probability_range[1] <= 1.0:
             raise ValueError(f"probability_range must lie within [0, 1], found {list(self.probability_range)}")
@@ -483,7 +484,7 @@ class Regard(Model):
     evidence: list[Id] = []
 
     @model_validator(mode="after")
-    def _consistent(self) -> Regard:
+    def _consistent(self) -> Self:
         check_range(self.share, self.share_range, "share")
         if self.share_range is not None and not -1.0 <= self.share_range[0] <= self.share_range[1] <= 1.0:
             raise ValueError(f"share_range must lie within [-1, 1], found {list(self.share_range)}")
@@ -606,7 +607,7 @@ class InterviewTable(Model):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> InterviewTable:
+    def _consistent(self) -> Self:
         if len(self.columns) != len(self.weights):
             raise ValueError(f"{len(self.columns)} columns but {len(self.weights)} weights")
         labels = [r.label for r in self.rows]
@@ -638,7 +639,7 @@ class EpisodePackage(Model):
     evidence: list[Id] = Field([], description="Evidence for the changes (required when there are any).")
 
     @model_validator(mode="after")
-    def _changes_cited(self) -> EpisodePackage:
+    def _changes_cited(self) -> Self:
         if self.changes and not self.evidence:
             raise ValueError("changes need evidence")
         return self
@@ -698,7 +699,7 @@ class Episode(Model):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Episode:
+    def _consistent(self) -> Self:
         if self.unrepresentable:
             if self.scenario is not None or self.package is not None:
                 raise ValueError("an unrepresentable episode takes no scenario or package")

@@ -70,7 +70,6 @@ class Tests:
     country: np.ndarray  # (P, M) index into the proposal's countries (-1: padding)
     actors: np.ndarray  # (P, M) bool: a test of named actors (who block whenever they reject)
     floor: np.ndarray  # (P, M) index of the chamber's majority-party test, for a seat test (-1: none)
-    party: np.ndarray  # (P, M) bool: a majority-party test
     countries: tuple[tuple[str, ...], ...]  # per proposal
     required: tuple[tuple[np.ndarray, ...], ...]  # per proposal and country: `country_gain`'s actors
     complete: tuple[tuple[bool, ...], ...]  # per proposal and country: every required actor is present
@@ -203,11 +202,11 @@ class Kernel:
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
-          ) -> list[tuple[np.ndarray, float, int, bool, int, bool]]:
+          ) -> list[tuple[np.ndarray, float, int, bool, int]]:
     """The compiled ratification tests one package faces, as weighted rows (weights, threshold,
-    country, actors test, floor row, party test)."""
+    country, actors test, floor row)."""
     S = len(index)
-    rows: list[tuple[np.ndarray, float, int, bool, int, bool]] = []
+    rows: list[tuple[np.ndarray, float, int, bool, int]] = []
     for c, country in enumerate(where):
         test = model.test(package, country)
         if test is None:
@@ -215,7 +214,7 @@ def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index:
         if test.actors:
             w = np.zeros(S)
             w[[index[a] for a in test.actors]] = 1.0
-            rows.append((w, len(test.actors) - 0.5, c, True, -1, False))
+            rows.append((w, len(test.actors) - 0.5, c, True, -1))
         for chamber in test.chambers:
             floor = -1
             if chamber.party:
@@ -223,11 +222,11 @@ def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index:
                 for b, x in chamber.party_weights.items():
                     w[index[b]] = x
                 floor = len(rows)
-                rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1, True))
+                rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1))
             w = np.zeros(S)
             for b, x in chamber.seats.items():
                 w[index[b]] = x
-            rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor, False))
+            rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor))
     return rows
 
 
@@ -251,11 +250,11 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
     country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
-    actors, party = np.zeros((P, M), dtype=bool), np.zeros((P, M), dtype=bool)
+    actors = np.zeros((P, M), dtype=bool)
     for p, rows in enumerate(per_proposal):
-        for m, (w, t, c, is_actors, fl, is_party) in enumerate(rows):
+        for m, (w, t, c, is_actors, fl) in enumerate(rows):
             weights[p, m], threshold[p, m], country[p, m] = w, t, c
-            actors[p, m], floor[p, m], party[p, m] = is_actors, fl, is_party
+            actors[p, m], floor[p, m] = is_actors, fl
     present = np.array([s not in model.absent for s in index])
     membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
     for p in range(P):
@@ -267,7 +266,7 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
         for p, rows in enumerate(per):
             for m, w in enumerate(rows):
                 seat_slopes[k, p, m] = w
-    return Tests(weights, threshold, country, actors, floor, party, tuple(countries), tuple(required),
+    return Tests(weights, threshold, country, actors, floor, tuple(countries), tuple(required),
                  tuple(complete), present, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
 
 
@@ -714,7 +713,10 @@ class Robustness(Tabular):
 
 
 def chunk_size(kernel: Kernel) -> int:
-    """Worlds per chunk: as many as fit CHUNK_BYTES of working arrays, within [256, 16384]."""
+    """Worlds per chunk: CHUNK_BYTES over an estimate of the working arrays per world, within
+    [256, 16384]. The estimate still counts the dense role arrays (M S P1) the sampler no longer
+    makes, so chunks come out about 2.5 times smaller than CHUNK_BYTES allows on the shipped case
+    (no answer depends on the chunk size; which size is fastest has not been measured since)."""
     S, P1, D = kernel.levels.shape
     M = kernel.tests.weights.shape[1]
     per_world = 8 * (2 * S * D + 5 * S * P1 + 2 * M * S * P1 + len(kernel.judgments))

@@ -179,8 +179,10 @@ class Session:
         import highspy  # noqa: PLC0415  (installed: PuLP's in-process HiGHS is)
 
         prob, columns = self.prob, self.columns
+        # Only costs and column bounds are passed on: a row added or removed, or a new column in the
+        # objective, is refused; a row changed in place is not seen (no caller changes one).
         if prob.numConstraints() != self.rows or any(id(v) not in self.known for v in prob.objective):
-            raise RuntimeError("a kept programme changed beyond its objective and bounds")
+            raise RuntimeError("a kept programme gained or lost a row, or its objective a new column")
         infinity = highspy.kHighsInf
         sign = -1 if prob.sense == pulp.LpMaximize else 1
         index = list(range(len(columns)))
