@@ -138,10 +138,11 @@ _FILTER_OPTIONS = {
 }
 
 
-def viewed(filters: bool = False) -> Callable[[Callable], Callable]:
+def viewed(filters: bool = False, tables: bool = True) -> Callable[[Callable], Callable]:
     """Adds --wide, --table and --columns to a command that prints tables (with `filters`, also
-    --proposals, --stakeholders and --country); `emit` applies them."""
-    options = {**_VIEW_OPTIONS, **(_FILTER_OPTIONS if filters else {})}
+    --proposals, --stakeholders and --country; without `tables`, none of the three: a command that
+    lays out its own text); `emit` applies them. --scenario becomes one id where the command takes one."""
+    options = {**(_VIEW_OPTIONS if tables else {}), **(_FILTER_OPTIONS if filters else {})}
 
     def decorate(command: Callable) -> Callable:
         signature = inspect.signature(command, eval_str=True)
@@ -158,7 +159,7 @@ def viewed(filters: bool = False) -> Callable[[Callable], Callable]:
             chosen = {name: kwargs.pop(name) for name in options}
             split = lambda items: tuple(x.strip() for t in items or [] for x in t.split(",") if x.strip())  # noqa: E731
             study = ctx.params.get("study")
-            token = _VIEW.set(View(bool(chosen["wide"]), chosen["table"], split(chosen["columns"]),
+            token = _VIEW.set(View(bool(chosen.get("wide")), chosen.get("table"), split(chosen.get("columns")),
                                    split(chosen.get("proposals")), split(chosen.get("stakeholders")),
                                    split(chosen.get("only_countries")), None if study is None else str(study)))
             try:

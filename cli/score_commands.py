@@ -143,14 +143,21 @@ def compare(
          title=f"{a} vs {b}", study=s, scenario=sc)
 
 
+BriefFormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", metavar="FORMAT", case_sensitive=False,
+    help="Output format: terminal, markdown, csv, json, jsonl, html or latex. Default: from the extension of "
+    "-o FILE, else terminal. csv and jsonl hold the ranking.")]
+
+
 @app.command()
-@viewed()  # --scenario as one id; the briefing lays out its own tables, so no filters
+@viewed(tables=False)  # --scenario as one id; the briefing lays out its own tables: no --table, --columns, --wide
 def brief(
     method: MethodOpt = DEFAULT_METHOD,
     fragment: Annotated[bool, typer.Option(
         "--fragment", help="With --format latex: the body only, to paste into a document of your own "
         "(its first lines name the packages it needs).")] = False,
-    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: FormatOpt = Format.terminal, output: OutputOpt = None,
+    scenario: ScenarioOpt = None, study: StudyOpt = None, fmt: BriefFormatOpt = Format.terminal,
+    output: OutputOpt = None,
 ) -> None:
     """The briefing, headline first: what ratifies and what fails, who blocks and where, the cheapest
     unlock, the best package for both countries on the frontier and how robust it is, the gains

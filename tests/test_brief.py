@@ -182,6 +182,16 @@ def test_fragment_is_for_latex_only(run):
     assert code == 2 and "--fragment applies to --format latex only" in err
 
 
+@pytest.mark.parametrize("flag", [("--table", "ranking"), ("--columns", "rank"), ("--wide",)])
+def test_the_brief_offers_no_table_selection_it_would_ignore(run, flag):
+    """The briefing lays out its own tables: --table, --columns and --wide are refused (they were
+    offered and silently ignored), and its help does not list them."""
+    code, _, err = run("brief", "--study", MINI, *flag)
+    assert code == 2 and f"No such option: {flag[0]}" in err
+    code, out, _ = run("brief", "--help")
+    assert code == 0 and not {"--table", "--columns", "--wide"} & set(re.findall(r"--[a-z-]+", out))
+
+
 def test_latex_escapes_what_the_fonts_lack():
     """The brief escapes as every LaTeX table does (one escaper, `escaping.latex`)."""
     from scorer.brief_latex import tex
