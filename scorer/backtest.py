@@ -39,7 +39,7 @@ from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
 from .reversion import in_place
 from .ratification import coalition, venue_needed, verdict
-from .sampling import chunk_size, compile_kernel, draw, evaluate, kept_off
+from .sampling import Scratch, chunk_size, compile_kernel, draw, evaluate, kept_off
 from .scoring import Package, profiles
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
@@ -277,11 +277,11 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
     counts = {e.id: [0] * len(out[e.id]) for e in episodes}
     seen: dict[str, dict[bytes, tuple[bool, ...]]] = {e.id: {} for e in episodes}
-    step, done = chunk_size(kernel), 0
+    step, done, scratch = chunk_size(kernel), 0, Scratch()  # each chunk's worlds are read before the next's
     while done < samples:
         n = min(step, samples - done)
         drawn = draw(kernel, n, rng)
-        worlds = evaluate(kernel, drawn)
+        worlds = evaluate(kernel, drawn, scratch=scratch)
         tabled = ~kept_off(kernel, drawn).any(axis=1)
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
