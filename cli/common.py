@@ -46,10 +46,15 @@ StudyOpt = Annotated[Optional[Path], typer.Option(
     "--study", metavar="DIR",
     help="Study folder. Default: the nearest folder upward holding accord.toml, else the shipped case.",
     show_default=False)]
-FormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", case_sensitive=False,
-    help="Output format: terminal, markdown, csv, json, jsonl, html or latex. Default: from the extension of "
-    "-o FILE, else terminal. csv and jsonl hold one table: see --table.")]
+def format_option(one_table: str) -> typer.models.OptionInfo:
+    """--format; `one_table` says what csv and jsonl, which hold one table, hold."""
+    return typer.Option(
+        "--format", "-f", metavar="FORMAT", case_sensitive=False,
+        help="Output format: terminal, markdown, csv, json, jsonl, html or latex. Default: from the extension of "
+        f"-o FILE, else terminal. {one_table}")
+
+
+FormatOpt = Annotated[Format, format_option("csv and jsonl hold one table: see --table.")]
 OutputOpt = Annotated[Optional[str], typer.Option(
     "--output", "-o", metavar="PATH", show_default=False,
     help="Write to this file instead of standard output: atomically, through a symbolic link to its target, "

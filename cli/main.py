@@ -9,8 +9,6 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import typer
 
@@ -93,32 +91,23 @@ def register(args: list[str]) -> typer.Typer:
     return one
 
 
-@contextmanager
-def _start_up(own_process: bool) -> Iterator[None]:
-    """In the accord command's own process, the cycle collector `command.run` turned off before any
-    import comes back on once the command is built, with what start-up made (many objects, no
-    garbage, which it would otherwise scan again and again) frozen out of later collections. An
-    in-process caller's collector is left as it is."""
-    try:
-        yield
-    finally:
-        if own_process:
-            gc.freeze()
-            gc.enable()
-
-
 def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     """Run the CLI and return its exit code; errors become one-line messages, never tracebacks.
     --debug and --raw apply wherever they are written on the command line. `own_process`: called
-    by the accord command (`command.run`), which owns the process and its collector."""
+    by the accord command (`command.run`), which owns the process and its collector; an in-process
+    caller's collector is left as it is."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     rest = [a for a in args if a not in ("--debug", "--raw")]
     _output_streams_never_fail_on_a_mark()
     try:
-        with _start_up(own_process):
+        try:
             command = typer.main.get_command(register(rest))
             readable_metavars(command)
+        finally:
+            if own_process:  # the collector `command.run` turned off before any import: start-up made
+                gc.freeze()  # many objects and no garbage; they stay out of later collections
+                gc.enable()
         command(args=(["--raw"] if "--raw" in args else []) + rest, prog_name="accord")
     except SystemExit as exit_:
         if _pipe_closed():

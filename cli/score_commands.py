@@ -15,7 +15,7 @@ from scorer.scoring import resolve_scenario
 
 from .app import app
 from .common import (SUFFIX, Format, FormatOpt, OutputOpt, ScenarioOpt, ScenariosOpt, StudyOpt, chosen_format, emit,
-                     emit_text, once_per_dimension, stages, viewed)
+                     emit_text, format_option, once_per_dimension, stages, viewed)
 from .parsing import parse_levels
 
 MethodOpt = Annotated[str, typer.Option(
@@ -143,10 +143,7 @@ def compare(
          title=f"{a} vs {b}", study=s, scenario=sc)
 
 
-BriefFormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", case_sensitive=False,
-    help="Output format: terminal, markdown, csv, json, jsonl, html or latex. Default: from the extension of "
-    "-o FILE, else terminal. csv and jsonl hold the ranking.")]
+BriefFormatOpt = Annotated[Format, format_option("csv and jsonl hold the ranking.")]
 
 
 @app.command()

@@ -385,12 +385,16 @@ class SeatShares(Model):
     splits: list[SeatSplit] = Field([], description="Ranged party splits of `shares` (the chamber's do not apply).")
 
 
-class NoDealLevel(Model):
-    """A level already in place in the scenario's period: where the dimension stands without a deal."""
+class LevelChoice(Model):
+    """A dimension's level, with the evidence for it."""
 
     level: Id
     evidence: list[Id] = []
     note: str = ""
+
+
+class NoDealLevel(LevelChoice):
+    """A level already in place in the scenario's period: where the dimension stands without a deal."""
 
 
 class Threat(Model):
@@ -516,10 +520,8 @@ class Scenario(Model):
 # --- proposals ------------------------------------------------------------------------------
 
 
-class Provision(Model):
-    level: Id
-    evidence: list[Id] = []
-    note: str = ""
+class Provision(LevelChoice):  # the level a proposal sets on a dimension
+    pass
 
 
 class Pillar(Model):
