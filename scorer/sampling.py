@@ -48,10 +48,11 @@ class Scratch:
         self.arrays: dict[str, np.ndarray] = {}
 
     def empty(self, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+        size = math.prod(shape) * np.dtype(dtype).itemsize
         a = self.arrays.get(name)
-        if a is None or a.shape != shape or a.dtype != dtype:
-            a = self.arrays[name] = np.empty(shape, dtype)
-        return a
+        if a is None or a.nbytes < size:  # a smaller chunk (or scenario) reuses the larger one's memory
+            a = self.arrays[name] = np.empty(size, np.uint8)
+        return a[:size].view(dtype).reshape(shape)
 
 
 def _empty(scratch: Scratch | None, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
