@@ -35,7 +35,10 @@ from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
 from .scoring import resolve_proposal
 from .seat_ranges import chamber_at
-CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
+# The largest working array per chunk of worlds, about the cache a core has to itself: on the shipped
+# case, chunks of some 500 worlds were fastest for robust (its 14 proposals) and for the backtest (its
+# few packages, whose arrays of draws and stakes are as large as robust's).
+CHUNK_BYTES = 7 * 2**18
 
 
 class Scratch:
@@ -714,14 +717,11 @@ class Robustness(Tabular):
 
 
 def chunk_size(kernel: Kernel) -> int:
-    """Worlds per chunk: CHUNK_BYTES over an estimate of the working arrays per world, within
-    [256, 16384]. The estimate still counts the dense role arrays (M S P1) the sampler no longer
-    makes, so chunks come out about 2.5 times smaller than CHUNK_BYTES allows on the shipped case
-    (no answer depends on the chunk size; which size is fastest has not been measured since)."""
+    """Worlds per chunk: CHUNK_BYTES over the largest working array's bytes per world (the draws, K
+    values; the stakes, S D; the package values, S (P + 1)), within [256, 16384]. No answer depends on
+    the chunk size."""
     S, P1, D = kernel.levels.shape
-    M = kernel.tests.weights.shape[1]
-    per_world = 8 * (2 * S * D + 5 * S * P1 + 2 * M * S * P1 + len(kernel.judgments))
-    return int(min(16384, max(256, CHUNK_BYTES // per_world)))
+    return int(min(16384, max(256, CHUNK_BYTES // (8 * max(len(kernel.judgments), S * D, S * P1)))))
 
 
 def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, distribution: str = "uniform",
