@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -206,11 +206,12 @@ class Kernel:
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
-          ) -> list[tuple[np.ndarray, float, int, bool, int]]:
+          ) -> list[tuple[np.ndarray, float, int, bool, int, ChamberTest | None, bool]]:
     """The compiled ratification tests one package faces, as weighted rows (weights, threshold,
-    country, actors test, floor row)."""
+    country, actors test, floor row; and for a chamber's row, its test and whether the row is the
+    party's floor gate)."""
     S = len(index)
-    rows: list[tuple[np.ndarray, float, int, bool, int]] = []
+    rows: list[tuple[np.ndarray, float, int, bool, int, ChamberTest | None, bool]] = []
     for c, country in enumerate(where):
         test = model.test(package, country)
         if test is None:
@@ -218,20 +219,25 @@ def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index:
         if test.actors:
             w = np.zeros(S)
             w[[index[a] for a in test.actors]] = 1.0
-            rows.append((w, len(test.actors) - 0.5, c, True, -1))
+            rows.append((w, len(test.actors) - 0.5, c, True, -1, None, False))
         for chamber in test.chambers:
             floor = -1
             if chamber.party:
-                w = np.zeros(S)
-                for b, x in chamber.party_weights.items():
-                    w[index[b]] = x
                 floor = len(rows)
-                rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1))
-            w = np.zeros(S)
-            for b, x in chamber.seats.items():
-                w[index[b]] = x
-            rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor))
+                rows.append((_chamber_weights(chamber, True, index), chamber.gate - SEAT_TOLERANCE, c, False, -1,
+                             chamber, True))
+            rows.append((_chamber_weights(chamber, False, index), chamber.threshold - SEAT_TOLERANCE, c, False, floor,
+                         chamber, False))
     return rows
+
+
+def _chamber_weights(chamber: ChamberTest, gate: bool, index: dict[str, int]) -> np.ndarray:
+    """(S,) a chamber row's weights: each majority-party bloc's share of the party's seats for its
+    floor gate, else each bloc's share of the seats."""
+    w = np.zeros(len(index))
+    for b, x in (chamber.party_weights if gate else chamber.seats).items():
+        w[index[b]] = x
+    return w
 
 
 def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int],
@@ -240,45 +246,33 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
     judgments (column, judgment), how each row's weights move per unit of each draw."""
     S = len(index)
     per_proposal, countries, required, complete = [], [], [], []
-    slopes: list[list[list[np.ndarray]]] = [[] for _ in seats]  # per seat judgment, per proposal: rows
-    ends = [[_seats_at(model, j, x) for x in (0.0, 1.0)] for _, j in seats]  # each bloc at none and all of its party
     for package, where in packages:
         countries.append(tuple(where))
         need = [model.required_actors(package, c) for c in countries[-1]]
         required.append(tuple(np.array([index[a] for a in actors], dtype=np.intp) for actors in need))
         complete.append(tuple(not any(a in model.absent for a in actors) for actors in need))
-        rows = _rows(model, package, where, index)
-        per_proposal.append(rows)
-        for k, at in enumerate(ends):  # rows are linear in the share: the slope is w(1) - w(0)
-            slopes[k].append([b[0] - a[0] for a, b in zip(*(_rows(m, package, where, index) for m in at))])
+        per_proposal.append(_rows(model, package, where, index))
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
     country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
     actors = np.zeros((P, M), dtype=bool)
+    seat_slopes = np.zeros((len(seats), P, M, S))
     for p, rows in enumerate(per_proposal):
-        for m, (w, t, c, is_actors, fl) in enumerate(rows):
+        for m, (w, t, c, is_actors, fl, chamber, gate) in enumerate(rows):
             weights[p, m], threshold[p, m], country[p, m] = w, t, c
             actors[p, m], floor[p, m] = is_actors, fl
+            for k, (_, j) in enumerate(seats):  # a row is linear in the share: the slope is w(1) - w(0)
+                if chamber is not None and chamber.chamber == j.split.chamber:  # other rows do not move
+                    seat_slopes[k, p, m] = (_chamber_weights(chamber_at(chamber, j.split, 1.0), gate, index)
+                                            - _chamber_weights(chamber_at(chamber, j.split, 0.0), gate, index))
     present = np.array([s not in model.absent for s in index])
     membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
     for p in range(P):
         for m in range(M):
             if country[p, m] >= 0:
                 membership[p, country[p, m], m] = 1.0
-    seat_slopes = np.zeros((len(seats), P, M, S))
-    for k, per in enumerate(slopes):
-        for p, rows in enumerate(per):
-            for m, w in enumerate(rows):
-                seat_slopes[k, p, m] = w
     return Tests(weights, threshold, country, actors, floor, tuple(countries), tuple(required),
                  tuple(complete), present, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
-
-
-def _seats_at(model: CompiledStudy, judgment: Judgment, x: float) -> CompiledStudy:
-    """The compiled study with one split's bloc at share x of its party: its tests only."""
-    tests = {c: {v: replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers))
-                 for v, t in venues.items()} for c, venues in model.tests.items()}
-    return replace(model, tests=tests, verdicts={})
 
 
 def compile_kernel(study: Study, scenario: Scenario,
