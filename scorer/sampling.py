@@ -461,8 +461,10 @@ def weights(kernel: Kernel, draws: np.ndarray, scratch: Scratch | None = None) -
     cols, who, dims = kernel.salience_draws
     raw[who, dims] = np.take(draws, cols, axis=0, out=_empty(scratch, "saliences", (len(cols), n)))
     total = raw.sum(axis=1, keepdims=True)
-    np.divide(raw, total, out=raw, where=total > 0)
-    raw *= kernel.multiplier[:, :, None]
+    total[total == 0] = 1.0  # no stake at all (saliences are never negative): its zeros stay zeros
+    raw /= total
+    scaled = np.nonzero(kernel.multiplier != 1)  # a multiplier of 1 leaves the stake as it is
+    raw[scaled] *= kernel.multiplier[scaled][:, None]
     for k, who, d in kernel.multiplier_draws:
         raw[who, d] *= draws[k]
     return raw
