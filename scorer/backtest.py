@@ -179,12 +179,10 @@ class _Spatial:
     def __init__(self, study: Study, scenario: Scenario) -> None:
         model = compiled(study, scenario)
         self.profiles, self.seats, self.no_deal = model.profiles, model.seats, model.status_quo
-        self.steps = {d: len(dim.level_ids) - 1 for d, dim in study.dimensions.items()}
-        self.position = {d: {lv: i / self.steps[d] for i, lv in enumerate(dim.level_ids)}
-                         for d, dim in study.dimensions.items()}
-        self.ideal = {s: {d: max(range(len(study.dimensions[d].level_ids)),
-                                 key=lambda i, v=p.values[d], ids=study.dimensions[d].level_ids: (v[ids[i]], -i))
-                          for d in p.weights} for s, p in self.profiles.items()}
+        ids = {d: dim.level_ids for d, dim in study.dimensions.items()}
+        self.steps = {d: len(x) - 1 for d, x in ids.items()}
+        self.position = {d: {lv: i / self.steps[d] for i, lv in enumerate(x)} for d, x in ids.items()}
+        self.ideal = {s: {d: _ideal(p.values[d], ids[d]) for d in p.weights} for s, p in self.profiles.items()}
         self.points: dict[tuple, tuple[list[tuple[str, float, float]], float]] = {}
 
     def nearer(self, group: tuple, members: Callable[[], dict[str, float]], package: Package) -> bool:
@@ -219,6 +217,12 @@ class _Spatial:
 
     def actor(self, package: Package, actor: str) -> bool:
         return actor in self.profiles and self.nearer(("actor", actor), lambda: {actor: 1.0}, package)
+
+
+def _ideal(values: dict[str, float], levels: list[str]) -> int:
+    """The index of the level valued most (the first of equals)."""
+    v = [values[lv] for lv in levels]
+    return v.index(max(v))
 
 
 def _executive_only(study: Study, package: Package, countries: Iterable[str]) -> bool:
@@ -287,20 +291,22 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
         n = min(step, samples - done)
         drawn = draw(kernel, n, rng, scratch=scratch)
         worlds = evaluate(kernel, drawn, scratch=scratch)
-        tabled = ~kept_off(kernel, drawn).any(axis=1)
+        tabled = (~kept_off(kernel, drawn).any(axis=1)).sum(axis=1)  # (P,) worlds in which each is tabled
+        accepts = worlds.accepts.sum(axis=2)  # (P, S) worlds in which each stakeholder accepts each
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
+            ratified = worlds.countries[p].sum(axis=1)
             chambers = chamber_counts(study, scenario, package, kernel.stakeholders, worlds.accepts[p],
                                       [o.item for o in out[e.id] if o.grain == "chamber" and o.scored], seen[e.id])
             for i, o in enumerate(out[e.id]):
                 if o.grain == "tabled":
-                    counts[e.id][i] += int(tabled[p].sum())
+                    counts[e.id][i] += int(tabled[p])
                 elif o.grain == "ratified" and o.scored:
-                    counts[e.id][i] += int(worlds.countries[p][countries.index(o.item)].sum())
+                    counts[e.id][i] += int(ratified[countries.index(o.item)])
                 elif o.grain == "chamber" and o.scored:
                     counts[e.id][i] += chambers[o.item]
                 elif o.grain == "actor" and o.item in index:
-                    counts[e.id][i] += int(worlds.accepts[p, index[o.item]].sum())
+                    counts[e.id][i] += int(accepts[p, index[o.item]])
         done += n
         if progress is not None:
             progress(n)
