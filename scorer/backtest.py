@@ -138,13 +138,11 @@ def episode_evidence(episode: Episode) -> set[str]:
     return ids
 
 
-def judgment_evidence(study: Study, scenario: Scenario) -> set[str]:
-    """Every evidence id behind the numbers the model uses in a scenario: the scenario's shifts and
-    seats, the stakeholders' profiles and the institutions. An episode citing one of them is not a
-    fully independent test: the case was read from the same passage."""
-    ids = set(scenario.evidence)
-    for part in (*scenario.salience, *scenario.reservation, *scenario.seats.values()):
-        ids |= set(part.evidence)
+def judgment_evidence(study: Study, scenarios: Iterable[Scenario]) -> dict[str, set[str]]:
+    """Per scenario, every evidence id behind the numbers the model uses in it: the scenario's shifts
+    and seats, the stakeholders' profiles and the institutions. An episode citing one of them is not
+    a fully independent test: the case was read from the same passage."""
+    ids: set[str] = set()
     for sh in study.stakeholders.values():
         ids |= set(sh.evidence) | set(sh.influence_evidence) | set(sh.reservation_evidence)
         ids |= {e for c in sh.concerns.values() for e in c.evidence} | {e for r in sh.red_lines for e in r.evidence}
@@ -153,7 +151,13 @@ def judgment_evidence(study: Study, scenario: Scenario) -> set[str]:
         ids |= set(country.evidence) | {e for v in country.venues.values() for e in v.evidence}
     for chamber in inst.chambers.values():
         ids |= set(chamber.evidence)
-    return ids
+    out = {}
+    for scenario in scenarios:
+        own = set(scenario.evidence)
+        for part in (*scenario.salience, *scenario.reservation, *scenario.seats.values()):
+            own |= set(part.evidence)
+        out[scenario.id] = own | ids
+    return out
 
 
 def _observations(episode: Episode) -> list[Observation]:
@@ -398,7 +402,7 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
     for sid, episodes in by_scenario.items():
         scored.update(_score_scenario(study, study.scenarios[sid], episodes, samples, seed, progress, scratch))
     results = []
-    behind = {sid: judgment_evidence(study, study.scenarios[sid]) for sid in by_scenario}
+    behind = judgment_evidence(study, [study.scenarios[sid] for sid in by_scenario])
     for e in study.episodes.values():
         if e.unrepresentable:
             results.append(EpisodeResult(e, "not representable", e.unrepresentable, ()))
