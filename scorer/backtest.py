@@ -40,7 +40,7 @@ from .compiled import compiled
 from .reversion import in_place
 from .ratification import coalition, tally, venue_needed
 from .sampling import Scratch, chunk_size, compile_kernel, draw, evaluate, kept_off
-from .scoring import Package, profiles
+from .scoring import Package
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
 GRAINS = ("tabled", "ratified", "chamber", "actor")
@@ -345,7 +345,8 @@ def chamber_counts(study: Study, scenario: Scenario, package: Package, stakehold
 
 def _distinct(rows: np.ndarray) -> tuple[list[int], list[int]]:
     """The distinct columns of the (B, n) bool `rows`: a column holding each, and how many do. Each
-    column becomes an integer key, 40 rows at a time beside the ids of the patterns so far."""
+    column becomes an integer key, 40 rows at a time beside the ids of the patterns so far (so n must
+    stay below 2**23, some 500 times the largest chunk)."""
     key = np.zeros(rows.shape[1], np.int64)
     for start in range(0, len(rows), 40):
         part = rows[start:start + 40]
