@@ -73,6 +73,8 @@ class Observation:
 
 @dataclass(frozen=True)
 class EpisodeResult:
+    """One episode's status and observations."""
+
     episode: Episode
     status: str  # scored, not representable, excluded
     reason: str
@@ -96,6 +98,8 @@ class VenueCheck:
 
 @dataclass(frozen=True)
 class Score:
+    """One predictor's record on one grain."""
+
     grain: str
     predictor: str
     n: int
@@ -106,6 +110,8 @@ class Score:
 
 @dataclass(frozen=True)
 class Backtest:
+    """The track record: every episode, the scores per grain and predictor, calibration and venues."""
+
     samples: int
     seed: int
     excluded: tuple[str, ...]
