@@ -38,9 +38,9 @@ from .judgments import DEFAULT_SAMPLES, DEFAULT_SEED
 from .models import Episode, Scenario, Study, Venue, package_of
 from .compiled import compiled
 from .reversion import in_place
-from .ratification import coalition, venue_needed, verdict
+from .ratification import coalition, tally, venue_needed
 from .sampling import Scratch, chunk_size, compile_kernel, draw, evaluate, kept_off
-from .scoring import Package, profiles
+from .scoring import Package
 from .scoring_rules import Bin, accuracy, brier, calibration, log_loss
 
 GRAINS = ("tabled", "ratified", "chamber", "actor")
@@ -73,6 +73,8 @@ class Observation:
 
 @dataclass(frozen=True)
 class EpisodeResult:
+    """One episode's status and observations."""
+
     episode: Episode
     status: str  # scored, not representable, excluded
     reason: str
@@ -96,6 +98,8 @@ class VenueCheck:
 
 @dataclass(frozen=True)
 class Score:
+    """One predictor's record on one grain."""
+
     grain: str
     predictor: str
     n: int
@@ -106,6 +110,8 @@ class Score:
 
 @dataclass(frozen=True)
 class Backtest:
+    """The track record: every episode, the scores per grain and predictor, calibration and venues."""
+
     samples: int
     seed: int
     excluded: tuple[str, ...]
@@ -138,13 +144,11 @@ def episode_evidence(episode: Episode) -> set[str]:
     return ids
 
 
-def judgment_evidence(study: Study, scenario: Scenario) -> set[str]:
-    """Every evidence id behind the numbers the model uses in a scenario: the scenario's shifts and
-    seats, the stakeholders' profiles and the institutions. An episode citing one of them is not a
-    fully independent test: the case was read from the same passage."""
-    ids = set(scenario.evidence)
-    for part in (*scenario.salience, *scenario.reservation, *scenario.seats.values()):
-        ids |= set(part.evidence)
+def judgment_evidence(study: Study, scenarios: Iterable[Scenario]) -> dict[str, set[str]]:
+    """Per scenario, every evidence id behind the numbers the model uses in it: the scenario's shifts
+    and seats, the stakeholders' profiles and the institutions. An episode citing one of them is not
+    a fully independent test: the case was read from the same passage."""
+    ids: set[str] = set()
     for sh in study.stakeholders.values():
         ids |= set(sh.evidence) | set(sh.influence_evidence) | set(sh.reservation_evidence)
         ids |= {e for c in sh.concerns.values() for e in c.evidence} | {e for r in sh.red_lines for e in r.evidence}
@@ -153,7 +157,13 @@ def judgment_evidence(study: Study, scenario: Scenario) -> set[str]:
         ids |= set(country.evidence) | {e for v in country.venues.values() for e in v.evidence}
     for chamber in inst.chambers.values():
         ids |= set(chamber.evidence)
-    return ids
+    out = {}
+    for scenario in scenarios:
+        own = set(scenario.evidence)
+        for part in (*scenario.salience, *scenario.reservation, *scenario.seats.values()):
+            own |= set(part.evidence)
+        out[scenario.id] = own | ids
+    return out
 
 
 def _observations(episode: Episode) -> list[Observation]:
@@ -177,51 +187,60 @@ class _Spatial:
     """Ideal points and weights of a scenario's stakeholders, for the mean-position rule."""
 
     def __init__(self, study: Study, scenario: Scenario) -> None:
-        self.study = study
-        self.profiles = profiles(study, scenario)
-        self.no_deal = compiled(study, scenario).status_quo
-        self.ideal = {s: {d: max(range(len(study.dimensions[d].level_ids)),
-                                 key=lambda i, v=p.values[d], ids=study.dimensions[d].level_ids: (v[ids[i]], -i))
-                          for d in p.weights} for s, p in self.profiles.items()}
+        model = compiled(study, scenario)
+        self.profiles, self.seats, self.no_deal = model.profiles, model.seats, model.status_quo
+        ids = {d: dim.level_ids for d, dim in study.dimensions.items()}
+        self.steps = {d: len(x) - 1 for d, x in ids.items()}
+        self.position = {d: {lv: i / self.steps[d] for i, lv in enumerate(x)} for d, x in ids.items()}
+        self.ideal = {s: {d: _ideal(p.values[d], ids[d]) for d in p.weights} for s, p in self.profiles.items()}
+        self.points: dict[tuple, tuple[list[tuple[str, float, float]], float]] = {}
 
-    def position(self, d: str, level: str) -> float:
-        ids = self.study.dimensions[d].level_ids
-        return ids.index(level) / (len(ids) - 1)
+    def nearer(self, group: tuple, members: Callable[[], dict[str, float]], package: Package) -> bool:
+        """Whether the package lies nearer than the status quo to the weighted mean ideal point of
+        the group's members (stakeholder -> weight, times its salience on each dimension), worked
+        out once per group."""
+        if group not in self.points:
+            num: dict[str, float] = {}
+            den: dict[str, float] = {}
+            for s, w in members().items():
+                p = self.profiles.get(s)
+                if p is None:
+                    continue
+                for d, sal in p.weights.items():
+                    num[d] = num.get(d, 0.0) + w * sal * self.ideal[s][d] / self.steps[d]
+                    den[d] = den.get(d, 0.0) + w * sal
+            point = [(d, den[d], num[d] / den[d]) for d in den if den[d] > 0]
+            self.points[group] = point, self._distance(point, self.no_deal)  # the scenario's no-deal point
+        point, no_deal = self.points[group]
+        return self._distance(point, package) < no_deal - 1e-12
 
-    def nearer(self, members: dict[str, float], package: Package) -> bool:
-        """Whether the package lies nearer than the status quo to the members' weighted mean ideal
-        point (members: stakeholder -> weight, times its salience on each dimension)."""
-        base = self.no_deal  # the scenario's no-deal point
-        num: dict[str, float] = {}
-        den: dict[str, float] = {}
-        for s, w in members.items():
-            p = self.profiles.get(s)
-            if p is None:
-                continue
-            for d, sal in p.weights.items():
-                ids = self.study.dimensions[d].level_ids
-                num[d] = num.get(d, 0.0) + w * sal * self.ideal[s][d] / (len(ids) - 1)
-                den[d] = den.get(d, 0.0) + w * sal
-        dist = lambda pkg: sum(den[d] * abs(self.position(d, pkg[d]) - num[d] / den[d])  # noqa: E731
-                               for d in den if den[d] > 0)
-        return dist(package) < dist(base) - 1e-12
+    def _distance(self, point: list[tuple[str, float, float]], package: Package) -> float:
+        return sum(w * abs(self.position[d][package[d]] - x) for d, w, x in point)
 
     def country(self, package: Package, countries: Iterable[str]) -> bool:
-        return self.nearer({s: p.influence for s, p in self.profiles.items() if p.country in set(countries)}, package)
+        countries = frozenset(countries)
+        return self.nearer(("countries", countries), lambda: {
+            s: p.influence for s, p in self.profiles.items() if p.country in countries}, package)
 
-    def chamber(self, scenario: Scenario, package: Package, chamber: str) -> bool:
-        return self.nearer(compiled(self.study, scenario).seats[chamber], package)
+    def chamber(self, package: Package, chamber: str) -> bool:
+        return self.nearer(("chamber", chamber), lambda: self.seats[chamber], package)
 
     def actor(self, package: Package, actor: str) -> bool:
-        return actor in self.profiles and self.nearer({actor: 1.0}, package)
+        return actor in self.profiles and self.nearer(("actor", actor), lambda: {actor: 1.0}, package)
+
+
+def _ideal(values: dict[str, float], levels: list[str]) -> int:
+    """The index of the level valued most (the first of equals)."""
+    v = [values[lv] for lv in levels]
+    return v.index(max(v))
 
 
 def _executive_only(study: Study, package: Package, countries: Iterable[str]) -> bool:
     return all((venue_needed(study, package, c) or Venue.executive) is Venue.executive for c in countries)
 
 
-def _baselines(study: Study, scenario: Scenario, spatial: _Spatial, package: Package,
-               countries: tuple[str, ...], o: Observation) -> dict[str, bool]:
+def _baselines(study: Study, spatial: _Spatial, package: Package, countries: tuple[str, ...],
+               o: Observation) -> dict[str, bool]:
     executive = _executive_only(study, package, countries)
     if o.grain == "tabled":
         mean = spatial.country(package, countries)
@@ -230,7 +249,7 @@ def _baselines(study: Study, scenario: Scenario, spatial: _Spatial, package: Pac
         mean = spatial.country(package, [o.item])
     elif o.grain == "chamber":
         executive = False
-        mean = spatial.chamber(scenario, package, o.item)
+        mean = spatial.chamber(package, o.item)
     else:
         mean = spatial.actor(package, o.item)
     return {"nothing_passes": False, "executive_only": executive, "mean_position": mean}
@@ -244,7 +263,7 @@ def _scenario_seed(seed: int, scenario_id: str) -> np.random.SeedSequence:
 
 
 def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], samples: int, seed: int,
-                    progress: Callable[[int], None] | None) -> dict[str, list[Observation]]:
+                    progress: Callable[[int], None] | None, scratch: Scratch) -> dict[str, list[Observation]]:
     """The observations of the scenario's episodes, each with the model's verdict and probability
     and the baselines' verdicts."""
     packages = {e.id: episode_package(study, e) for e in episodes}
@@ -269,33 +288,35 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
                 o.model = c.countries[study.institutions.chambers[o.item].country].chambers[o.item].passed
             elif o.grain == "actor":
                 o.model = o.item in c.stances and c.stances[o.item].accepts
-            o.baselines = _baselines(study, scenario, spatial, package, countries, o)
+            o.baselines = _baselines(study, spatial, package, countries, o)
         out[e.id] = obs
 
     kernel = compile_kernel(study, scenario, packages)
     rng = np.random.default_rng(_scenario_seed(seed, scenario.id))
     index = {s: i for i, s in enumerate(kernel.stakeholders)}
     counts = {e.id: [0] * len(out[e.id]) for e in episodes}
-    seen: dict[str, dict[bytes, tuple[bool, ...]]] = {e.id: {} for e in episodes}
-    step, done, scratch = chunk_size(kernel), 0, Scratch()  # each chunk's worlds are read before the next's
+    seen: dict[str, dict[tuple, bool]] = {e.id: {} for e in episodes}
+    step, done = chunk_size(kernel), 0  # each chunk's worlds are read before the next's
     while done < samples:
         n = min(step, samples - done)
-        drawn = draw(kernel, n, rng)
+        drawn = draw(kernel, n, rng, scratch=scratch)
         worlds = evaluate(kernel, drawn, scratch=scratch)
-        tabled = ~kept_off(kernel, drawn).any(axis=1)
+        tabled = (~kept_off(kernel, drawn).any(axis=1)).sum(axis=1)  # (P,) worlds in which each is tabled
+        accepts = worlds.accepts.sum(axis=2)  # (P, S) worlds in which each stakeholder accepts each
         for p, e in enumerate(episodes):
             package, countries = packages[e.id]
+            ratified = worlds.countries[p].sum(axis=1)
             chambers = chamber_counts(study, scenario, package, kernel.stakeholders, worlds.accepts[p],
                                       [o.item for o in out[e.id] if o.grain == "chamber" and o.scored], seen[e.id])
             for i, o in enumerate(out[e.id]):
                 if o.grain == "tabled":
-                    counts[e.id][i] += int(tabled[p].sum())
+                    counts[e.id][i] += int(tabled[p])
                 elif o.grain == "ratified" and o.scored:
-                    counts[e.id][i] += int(worlds.countries[p][countries.index(o.item)].sum())
+                    counts[e.id][i] += int(ratified[countries.index(o.item)])
                 elif o.grain == "chamber" and o.scored:
                     counts[e.id][i] += chambers[o.item]
                 elif o.grain == "actor" and o.item in index:
-                    counts[e.id][i] += int(worlds.accepts[p, index[o.item]].sum())
+                    counts[e.id][i] += int(accepts[p, index[o.item]])
         done += n
         if progress is not None:
             progress(n)
@@ -307,34 +328,39 @@ def _score_scenario(study: Study, scenario: Scenario, episodes: list[Episode], s
 
 
 def chamber_counts(study: Study, scenario: Scenario, package: Package, stakeholders: tuple[str, ...],
-                   accepts: np.ndarray, chambers: list[str], seen: dict[bytes, tuple[bool, ...]] | None = None
-                   ) -> dict[str, int]:
-    """In how many worlds each chamber passes the package: `verdict` on the package's tests (the one
-    statement of the rule) run once per distinct pattern of acceptances among the (S, n) `accepts`,
-    remembered in `seen` across calls."""
-    if not chambers:
-        return {}
+                   accepts: np.ndarray, chambers: list[str], seen: dict[tuple, bool] | None = None) -> dict[str, int]:
+    """In how many worlds each chamber passes the package: `tally` on the chamber's test (the one
+    statement of its vote) run once per distinct pattern of acceptances among the blocs with seats
+    there (the only stakeholders it reads) in the (S, n) `accepts`, remembered in `seen` across calls."""
     seen = {} if seen is None else seen
-    # Each world's acceptances packed into bytes, one opaque value per world: sorting those is far
-    # cheaper than np.unique over rows of booleans.
-    packed = np.ascontiguousarray(np.packbits(accepts.T, axis=1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    patterns, inverse = np.unique(keys, return_inverse=True)
-    weight = np.bincount(inverse.ravel(), minlength=len(patterns))
     model = compiled(study, scenario)
-    tests = {c: model.test(package, c) for c in {study.institutions.chambers[ch].country for ch in chambers}}
-    out = dict.fromkeys(chambers, 0)
-    for pattern, w in zip(patterns, weight):
-        key = pattern.tobytes()
-        if key not in seen:
-            row = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:len(stakeholders)].astype(bool)
-            who = dict(zip(stakeholders, row.tolist()))
-            verdicts = {c: verdict(test, c, who, ranges=False) for c, test in tests.items()}
-            seen[key] = tuple(verdicts[study.institutions.chambers[ch].country].chambers[ch].passed
-                              for ch in chambers)
-        for ch, passed in zip(chambers, seen[key]):
-            out[ch] += int(w) if passed else 0
+    index = {s: i for i, s in enumerate(stakeholders)}
+    out = {}
+    for ch in chambers:
+        test = next(t for t in model.test(package, study.institutions.chambers[ch].country).chambers if t.chamber == ch)
+        blocs = list(test.seats)
+        rows = accepts[[index[b] for b in blocs]]
+        out[ch] = 0
+        for world, n in zip(*_distinct(rows)):
+            key = (ch, *rows[:, world].tolist())
+            if key not in seen:
+                seen[key] = tally(test, dict(zip(blocs, key[1:])), ranges=False).passed
+            out[ch] += n if seen[key] else 0
     return out
+
+
+def _distinct(rows: np.ndarray) -> tuple[list[int], list[int]]:
+    """The distinct columns of the (B, n) bool `rows`: a column holding each, and how many do. Each
+    column becomes an integer key, 40 rows at a time beside the ids of the patterns so far (so n must
+    stay below 2**23, some 500 times the largest chunk)."""
+    key = np.zeros(rows.shape[1], np.int64)
+    for start in range(0, len(rows), 40):
+        part = rows[start:start + 40]
+        key = (key << len(part)) | ((1 << np.arange(len(part), dtype=np.int64)) @ part)
+        if start + 40 < len(rows):
+            key = np.unique(key, return_inverse=True)[1]
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    return first.tolist(), counts.tolist()
 
 
 # --- the record -----------------------------------------------------------------------------
@@ -379,10 +405,11 @@ def backtest(study: Study, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_S
         if not e.unrepresentable and e.scenario not in excluded:
             by_scenario.setdefault(e.scenario, []).append(e)
     scored: dict[str, list[Observation]] = {}
+    scratch = Scratch()  # one for every scenario's chunks
     for sid, episodes in by_scenario.items():
-        scored.update(_score_scenario(study, study.scenarios[sid], episodes, samples, seed, progress))
+        scored.update(_score_scenario(study, study.scenarios[sid], episodes, samples, seed, progress, scratch))
     results = []
-    behind = {sid: judgment_evidence(study, study.scenarios[sid]) for sid in by_scenario}
+    behind = judgment_evidence(study, [study.scenarios[sid] for sid in by_scenario])
     for e in study.episodes.values():
         if e.unrepresentable:
             results.append(EpisodeResult(e, "not representable", e.unrepresentable, ()))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -35,7 +35,10 @@ from .notebook import Tabular
 from .ranking import DEFAULT_METHOD, METHODS, rank
 from .scoring import resolve_proposal
 from .seat_ranges import chamber_at
-CHUNK_BYTES = 32 * 2**20  # working memory per chunk, roughly; a few hundred worlds keep it in cache
+# The largest working array per chunk of worlds, about the cache a core has to itself: on the shipped
+# case, chunks of some 500 worlds were fastest for robust (its 14 proposals) and for the backtest (its
+# few packages, whose arrays of draws and stakes are as large as robust's).
+CHUNK_BYTES = 7 * 2**18
 
 
 class Scratch:
@@ -48,10 +51,11 @@ class Scratch:
         self.arrays: dict[str, np.ndarray] = {}
 
     def empty(self, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+        size = math.prod(shape) * np.dtype(dtype).itemsize
         a = self.arrays.get(name)
-        if a is None or a.shape != shape or a.dtype != dtype:
-            a = self.arrays[name] = np.empty(shape, dtype)
-        return a
+        if a is None or a.nbytes < size:  # a smaller chunk (or scenario) reuses the larger one's memory
+            a = self.arrays[name] = np.empty(size, np.uint8)
+        return a[:size].view(dtype).reshape(shape)
 
 
 def _empty(scratch: Scratch | None, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
@@ -202,11 +206,12 @@ class Kernel:
 
 
 def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index: dict[str, int]
-          ) -> list[tuple[np.ndarray, float, int, bool, int]]:
+          ) -> list[tuple[np.ndarray, float, int, bool, int, ChamberTest | None, bool]]:
     """The compiled ratification tests one package faces, as weighted rows (weights, threshold,
-    country, actors test, floor row)."""
+    country, actors test, floor row; and for a chamber's row, its test and whether the row is the
+    party's floor gate)."""
     S = len(index)
-    rows: list[tuple[np.ndarray, float, int, bool, int]] = []
+    rows: list[tuple[np.ndarray, float, int, bool, int, ChamberTest | None, bool]] = []
     for c, country in enumerate(where):
         test = model.test(package, country)
         if test is None:
@@ -214,20 +219,25 @@ def _rows(model: CompiledStudy, package: Package, where: tuple[str, ...], index:
         if test.actors:
             w = np.zeros(S)
             w[[index[a] for a in test.actors]] = 1.0
-            rows.append((w, len(test.actors) - 0.5, c, True, -1))
+            rows.append((w, len(test.actors) - 0.5, c, True, -1, None, False))
         for chamber in test.chambers:
             floor = -1
             if chamber.party:
-                w = np.zeros(S)
-                for b, x in chamber.party_weights.items():
-                    w[index[b]] = x
                 floor = len(rows)
-                rows.append((w, chamber.gate - SEAT_TOLERANCE, c, False, -1))
-            w = np.zeros(S)
-            for b, x in chamber.seats.items():
-                w[index[b]] = x
-            rows.append((w, chamber.threshold - SEAT_TOLERANCE, c, False, floor))
+                rows.append((_chamber_weights(chamber, True, index), chamber.gate - SEAT_TOLERANCE, c, False, -1,
+                             chamber, True))
+            rows.append((_chamber_weights(chamber, False, index), chamber.threshold - SEAT_TOLERANCE, c, False, floor,
+                         chamber, False))
     return rows
+
+
+def _chamber_weights(chamber: ChamberTest, gate: bool, index: dict[str, int]) -> np.ndarray:
+    """(S,) a chamber row's weights: each majority-party bloc's share of the party's seats for its
+    floor gate, else each bloc's share of the seats."""
+    w = np.zeros(len(index))
+    for b, x in (chamber.party_weights if gate else chamber.seats).items():
+        w[index[b]] = x
+    return w
 
 
 def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]], index: dict[str, int],
@@ -236,45 +246,33 @@ def _tests(model: CompiledStudy, packages: list[tuple[Package, tuple[str, ...]]]
     judgments (column, judgment), how each row's weights move per unit of each draw."""
     S = len(index)
     per_proposal, countries, required, complete = [], [], [], []
-    slopes: list[list[list[np.ndarray]]] = [[] for _ in seats]  # per seat judgment, per proposal: rows
-    ends = [[_seats_at(model, j, x) for x in (0.0, 1.0)] for _, j in seats]  # each bloc at none and all of its party
     for package, where in packages:
         countries.append(tuple(where))
         need = [model.required_actors(package, c) for c in countries[-1]]
         required.append(tuple(np.array([index[a] for a in actors], dtype=np.intp) for actors in need))
         complete.append(tuple(not any(a in model.absent for a in actors) for actors in need))
-        rows = _rows(model, package, where, index)
-        per_proposal.append(rows)
-        for k, at in enumerate(ends):  # rows are linear in the share: the slope is w(1) - w(0)
-            slopes[k].append([b[0] - a[0] for a, b in zip(*(_rows(m, package, where, index) for m in at))])
+        per_proposal.append(_rows(model, package, where, index))
     P, M = len(packages), max([len(r) for r in per_proposal] + [1])
     weights, threshold = np.zeros((P, M, S)), np.full((P, M), -1.0)
     country, floor = np.full((P, M), -1, dtype=np.intp), np.full((P, M), -1, dtype=np.intp)
     actors = np.zeros((P, M), dtype=bool)
+    seat_slopes = np.zeros((len(seats), P, M, S))
     for p, rows in enumerate(per_proposal):
-        for m, (w, t, c, is_actors, fl) in enumerate(rows):
+        for m, (w, t, c, is_actors, fl, chamber, gate) in enumerate(rows):
             weights[p, m], threshold[p, m], country[p, m] = w, t, c
             actors[p, m], floor[p, m] = is_actors, fl
+            for k, (_, j) in enumerate(seats):  # a row is linear in the share: the slope is w(1) - w(0)
+                if chamber is not None and chamber.chamber == j.split.chamber:  # other rows do not move
+                    seat_slopes[k, p, m] = (_chamber_weights(chamber_at(chamber, j.split, 1.0), gate, index)
+                                            - _chamber_weights(chamber_at(chamber, j.split, 0.0), gate, index))
     present = np.array([s not in model.absent for s in index])
     membership = np.zeros((P, max(len(c) for c in countries) if countries else 0, M))
     for p in range(P):
         for m in range(M):
             if country[p, m] >= 0:
                 membership[p, country[p, m], m] = 1.0
-    seat_slopes = np.zeros((len(seats), P, M, S))
-    for k, per in enumerate(slopes):
-        for p, rows in enumerate(per):
-            for m, w in enumerate(rows):
-                seat_slopes[k, p, m] = w
     return Tests(weights, threshold, country, actors, floor, tuple(countries), tuple(required),
                  tuple(complete), present, membership, np.array([k for k, _ in seats], dtype=np.intp), seat_slopes)
-
-
-def _seats_at(model: CompiledStudy, judgment: Judgment, x: float) -> CompiledStudy:
-    """The compiled study with one split's bloc at share x of its party: its tests only."""
-    tests = {c: {v: replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers))
-                 for v, t in venues.items()} for c, venues in model.tests.items()}
-    return replace(model, tests=tests, verdicts={})
 
 
 def compile_kernel(study: Study, scenario: Scenario,
@@ -463,8 +461,10 @@ def weights(kernel: Kernel, draws: np.ndarray, scratch: Scratch | None = None) -
     cols, who, dims = kernel.salience_draws
     raw[who, dims] = np.take(draws, cols, axis=0, out=_empty(scratch, "saliences", (len(cols), n)))
     total = raw.sum(axis=1, keepdims=True)
-    np.divide(raw, total, out=raw, where=total > 0)
-    raw *= kernel.multiplier[:, :, None]
+    total[total == 0] = 1.0  # no stake at all (saliences are never negative): its zeros stay zeros
+    raw /= total
+    scaled = np.nonzero(kernel.multiplier != 1)  # a multiplier of 1 leaves the stake as it is
+    raw[scaled] *= kernel.multiplier[scaled][:, None]
     for k, who, d in kernel.multiplier_draws:
         raw[who, d] *= draws[k]
     return raw
@@ -713,14 +713,11 @@ class Robustness(Tabular):
 
 
 def chunk_size(kernel: Kernel) -> int:
-    """Worlds per chunk: CHUNK_BYTES over an estimate of the working arrays per world, within
-    [256, 16384]. The estimate still counts the dense role arrays (M S P1) the sampler no longer
-    makes, so chunks come out about 2.5 times smaller than CHUNK_BYTES allows on the shipped case
-    (no answer depends on the chunk size; which size is fastest has not been measured since)."""
+    """Worlds per chunk: CHUNK_BYTES over the largest working array's bytes per world (the draws, K
+    values; the stakes, S D; the package values, S (P + 1)), within [256, 16384]. No answer depends on
+    the chunk size."""
     S, P1, D = kernel.levels.shape
-    M = kernel.tests.weights.shape[1]
-    per_world = 8 * (2 * S * D + 5 * S * P1 + 2 * M * S * P1 + len(kernel.judgments))
-    return int(min(16384, max(256, CHUNK_BYTES // per_world)))
+    return int(min(16384, max(256, CHUNK_BYTES // (8 * max(len(kernel.judgments), S * D, S * P1)))))
 
 
 def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, distribution: str = "uniform",

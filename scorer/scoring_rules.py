@@ -31,6 +31,8 @@ def accuracy(verdicts: Sequence[bool], y: Sequence[bool]) -> float:
 
 @dataclass(frozen=True)
 class Bin:
+    """One calibration bin: its range, how many predictions fell in it, their mean and the outcomes' frequency."""
+
     low: float
     high: float
     n: int

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import HERE, MINI
-from scorer.backtest import backtest, chamber_counts
+from scorer.backtest import _distinct, backtest, chamber_counts
 from scorer.scoring_rules import brier, calibration, log_loss
 from scorer.loading import load_located, load_study
 from scorer.ratification import country_verdict
@@ -127,6 +127,18 @@ def test_chamber_counts_per_pattern_equal_a_world_by_world_count():
             by_world[ch] += verdict.chambers[ch].passed
     assert counts == by_world
     assert 0 < counts["us_house"] < 300  # the House vote is uncertain under the judgments' ranges
+
+
+def test_distinct_patterns_of_more_blocs_than_one_key_holds_are_counted_exactly():
+    """Patterns of acceptance among 100 blocs (three steps of integer keys) are told apart and
+    counted as numpy's row-by-row unique counts them."""
+    rng = np.random.default_rng(3)
+    rows = (rng.random((100, 50)) < 0.5)[:, rng.integers(0, 50, 400)]  # 400 worlds, at most 50 patterns
+    rows[10, :7], rows[99, 7:14] = ~rows[10, :7], ~rows[99, 7:14]  # patterns that differ in one bloc alone
+    first, counts = _distinct(rows)
+    patterns, expected = np.unique(rows, axis=1, return_counts=True)
+    assert dict(zip(map(tuple, rows[:, first].T.tolist()), counts)) == dict(zip(map(tuple, patterns.T.tolist()),
+                                                                                expected.tolist()))
 
 
 def test_evidence_shared_with_the_judgments_is_reported(mini_episodes):
