@@ -40,25 +40,25 @@ from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified, tally, verdict
-from .scoring import resolve_proposal, stances
+from .scoring import resolve_proposal, stance
 from .seat_ranges import Split, chamber_at
 
 
 # --- the closed form ------------------------------------------------------------------------
 
 
-def margin_linear(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
+def margin_linear(at: _Point, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
     """(c0, c1) such that, all else at its point value, the stakeholder's margin (gain less
-    reservation) has the sign of c0 + c1 * x, x being the judgment's value: its own gain plus each
-    regard share times the other's own gain, less the reservation, as ratios brought over their
-    positive denominators. At most one of those ratios depends on x (a salience belongs to one
-    stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
-    profile = model.profiles[stakeholder]
+    reservation) in the proposal `at` has the sign of c0 + c1 * x, x being the judgment's value: its
+    own gain plus each regard share times the other's own gain, less the reservation, as ratios
+    brought over their positive denominators. At most one of those ratios depends on x (a salience
+    belongs to one stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
+    profile = at.model.profiles[stakeholder]
     mine = judgment.kind == "reservation" and judgment.stakeholders[0] == stakeholder
-    parts = [(1.0, *_own_gain(model, package, judgment, profile, own=True))]
+    parts = [(1.0, *_own_gain(at, judgment, profile, own=True))]
     for t in profile.regard:
         share = judgment.kind == "regard" and judgment.shift == t.index
-        num, den = _own_gain(model, package, judgment, model.profiles[t.other], own=False)
+        num, den = _own_gain(at, judgment, at.model.profiles[t.other], own=False)
         parts.append((1.0, _mul(num, (0.0, 1.0)), den) if share else (t.share, num, den))
     parts.append((1.0, (0.0, -1.0) if mine else (-profile.reservation,), (1.0,)))
     total: tuple[float, ...] = (0.0,)
@@ -88,17 +88,34 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _own_gain(model: CompiledStudy, package: Package, judgment: Judgment, profile: Profile, own: bool
-              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(numerator, denominator) polynomials in the judgment's value of the profile's gain over its
-    levels (its delivery doubts included, its regard terms not), the denominator positive. For the
-    stakeholder itself (`own`) the gain also carries its threat cost and its terms' part; the gain
+@dataclass(frozen=True)
+class _Gain:
+    """A profile's gain in a package over its levels (its delivery doubts included, its regard
+    terms not), with its parts: per dimension the delivery probability and the value change; and,
+    for the stakeholder itself (`own`), its threat cost and its terms' part (`extra`). The gain
     another regards is its levels' part only, as `regard` compiles it."""
+
+    p: dict[str, float]
+    delta: dict[str, float]
+    extra: float
+    gain: float
+
+
+def _gain(model: CompiledStudy, package: Package, profile: Profile, own: bool) -> _Gain:
     base = model.status_quo
     p = {d: profile.delivery[d].probability if d in profile.delivery else 1.0 for d in profile.weights}
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
     extra = profile.threat + sum(t.part(package) for t in profile.terms) if own else 0.0
-    gain = sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights) + extra
+    return _Gain(p, delta, extra, sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights) + extra)
+
+
+def _own_gain(at: _Point, judgment: Judgment, profile: Profile, own: bool
+              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(numerator, denominator) polynomials in the judgment's value of the profile's gain (`_Gain`),
+    the denominator positive."""
+    model, package, base = at.model, at.package, at.model.status_quo
+    g = at.gain(profile, own)
+    p, delta, extra, gain = g.p, g.delta, g.extra, g.gain
     d = judgment.dimension
     if judgment.kind == "delivery":
         on = [k for k, t in profile.delivery.items() if t.index == judgment.shift]
@@ -211,6 +228,13 @@ class _Point:
     accepting: frozenset[str]  # who accepts at the point reading
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
     flippable: dict[tuple[str, ...], bool] = field(default_factory=dict)  # `_may_flip`, by whom a judgment moves
+    gains: dict[tuple[str, bool], _Gain] = field(default_factory=dict)  # `_gain`, by stakeholder and own
+
+    def gain(self, profile: Profile, own: bool) -> _Gain:
+        key = (profile.id, own)
+        if key not in self.gains:
+            self.gains[key] = _gain(self.model, self.package, profile, own)
+        return self.gains[key]
 
     def ratified(self, study: Study, scenario: Scenario, accepting: frozenset[str]) -> bool:
         if accepting not in self.outcomes:
@@ -248,11 +272,11 @@ def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) 
     verdict can change only where it is not held (0). The share of a verdict that differs is the
     probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
     s = judgment.stakeholders[0]
-    stance = at.coalition.stances[s]
-    without = stances(*_not_held(study, scenario, judgment), at.package)[s]
-    moves = without.accepts != stance.accepts
+    held = at.coalition.stances[s]
+    without = stance(compiled(*_not_held(study, scenario, judgment)).profiles[s], at.package)
+    moves = without.accepts != held.accepts
     p_not = 1.0 - judgment.point
-    row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
+    row = StakeholderStability(s, held.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
                                0.0 if moves else None, p_not if moves else 0.0)
     accepting = at.accepting - {s} | ({s} if without.accepts else set())
     flips = (0.0,) if at.ratified(study, scenario, accepting) != at.coalition.ratified else ()
@@ -280,7 +304,7 @@ def _acceptance(judgment: Judgment, at: _Point) -> tuple[list[StakeholderStabili
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = margin_linear(at.model, package, judgment, s)
+        c0, c1 = margin_linear(at, judgment, s)
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
@@ -347,7 +371,7 @@ def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bo
     for test in tests:
         if test.chamber != split.chamber:
             continue
-        at0, at1 = tally(chamber_at(test, split, 0.0), accepts), tally(chamber_at(test, split, 1.0), accepts)
+        at0, at1 = (tally(chamber_at(test, split, x), accepts, ranges=False) for x in (0.0, 1.0))
         lines = [(at0.share, at1.share, test.threshold)]
         if test.party:
             lines.append((at0.agenda_share, at1.agenda_share, test.gate))
@@ -370,7 +394,7 @@ def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
 
     def outcome(x: float) -> bool:
         return all(verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
-                           t.country, accepts).ratified for t in tests)
+                           t.country, accepts, ranges=False).ratified for t in tests)
 
     return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)
 
