@@ -63,7 +63,7 @@ def margin_linear(at: _Point, judgment: Judgment, stakeholder: str) -> tuple[flo
     parts.append((1.0, (0.0, -1.0) if mine else (-profile.reservation,), (1.0,)))
     total: tuple[float, ...] = (0.0,)
     for i, (c, num, _) in enumerate(parts):
-        term = tuple(c * a for a in num)
+        term = num if c == 1.0 else tuple(c * a for a in num)
         for k, (_, _, den) in enumerate(parts):
             if k != i:
                 term = _mul(term, den)
@@ -74,8 +74,9 @@ def margin_linear(at: _Point, judgment: Judgment, stakeholder: str) -> tuple[flo
 
 
 def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
-    n = max(len(a), len(b))
-    return tuple((a[i] if i < len(a) else 0.0) + (b[i] if i < len(b) else 0.0) for i in range(n))
+    if len(a) < len(b):
+        a, b = b, a
+    return (*(x + y for x, y in zip(a, b)), *(x + 0.0 for x in a[len(b):]))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -226,6 +227,7 @@ class _Point:
     coalition: Coalition
     model: CompiledStudy
     accepting: frozenset[str]  # who accepts at the point reading
+    voters: frozenset[str]  # whose acceptance its ratification tests read (`VenueTest.voters`)
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
     flippable: dict[tuple[str, ...], bool] = field(default_factory=dict)  # `_may_flip`, by whom a judgment moves
     gains: dict[tuple[str, bool], _Gain] = field(default_factory=dict)  # `_gain`, by stakeholder and own
@@ -248,7 +250,9 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     countries = list(study.proposals[proposal_id].countries)
     point = coalition(study, scenario, package, countries)
     accepting = frozenset(s for s, x in point.stances.items() if x.accepts)
-    return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
+    model = compiled(study, scenario)
+    voters = frozenset().union(*(t.voters for c in countries if (t := model.test(package, c)) is not None))
+    return _Point(package, countries, point, model, accepting, voters, {accepting: point.ratified})
 
 
 _NOT_HELD: OrderedDict[tuple[int, int, str], tuple[Study, Scenario, Study, Scenario]] = OrderedDict()
@@ -415,10 +419,12 @@ def _capacity_outcome(at: _Point, judgment: Judgment):
 def _may_flip(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> bool:
     """Whether ratification could change were the stakeholders the judgment moves to accept or reject
     otherwise. It is monotone in who accepts, so a proposal still ratified with all of them
-    rejecting, or still failing with all of them accepting, cannot flip whatever the judgment."""
+    rejecting, or still failing with all of them accepting, cannot flip whatever the judgment; and
+    it reads only its tests' voters, so the others among them are left as they are (which lets
+    judgments moving different stakeholders share one verdict)."""
     movers = judgment.stakeholders
     if movers not in at.flippable:
-        moved = frozenset(movers)
+        moved = at.voters.intersection(movers)
         at.flippable[movers] = (not at.ratified(study, scenario, at.accepting - moved) if at.coalition.ratified
                                 else at.ratified(study, scenario, at.accepting | moved))
     return at.flippable[movers]
