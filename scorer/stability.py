@@ -386,8 +386,9 @@ def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bo
 def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
     """A party split moves no stakeholder's acceptance, only the weight of the blocs in their
     chamber: ratification, who accepts held at the point, flips only at `seat_crossings`; a
-    package an agenda setter keeps off stays unratified whatever the seats."""
-    accepts = {s: x.accepts for s, x in at.coalition.stances.items()}
+    package an agenda setter keeps off stays unratified whatever the seats; a country whose test
+    has no chamber of the split gives the same verdict at every share."""
+    accepts = dict.fromkeys(at.accepting, True)
     dom_lo, dom_hi = DOMAIN["seats"]
     rows = tuple(StakeholderStability(s, at.coalition.stances[s].accepts, bool(at.coalition.stances[s].touched),
                                       None, (dom_lo, dom_hi), None, 0.0) for s in judgment.stakeholders)
@@ -395,10 +396,13 @@ def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
         return _ratification(judgment, rows, [], lambda x: False, False)
     tests = [t for c in at.countries if (t := at.model.test(at.package, c)) is not None]
     cuts = seat_crossings([ch for t in tests for ch in t.chambers], judgment.split, accepts)
+    moves = [any(ch.chamber == judgment.split.chamber for ch in t.chambers) for t in tests]
+    others = all(verdict(t, t.country, accepts, ranges=False).ratified for t, m in zip(tests, moves) if not m)
 
     def outcome(x: float) -> bool:
-        return all(verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
-                           t.country, accepts, ranges=False).ratified for t in tests)
+        return others and all(
+            verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
+                    t.country, accepts, ranges=False).ratified for t, m in zip(tests, moves) if m)
 
     return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)
 
