@@ -34,6 +34,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled
 from .judgments import DOMAIN, Judgment, apply_world
@@ -89,8 +90,7 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class _Gain:
+class _Gain(NamedTuple):
     """A profile's gain in a package over its levels (its delivery doubts included, its regard
     terms not), with its parts: per dimension the delivery probability and the value change; and,
     for the stakeholder itself (`own`), its threat cost and its terms' part (`extra`). The gain
@@ -115,8 +115,7 @@ def _own_gain(at: _Point, judgment: Judgment, profile: Profile, own: bool
     """(numerator, denominator) polynomials in the judgment's value of the profile's gain (`_Gain`),
     the denominator positive."""
     model, package, base = at.model, at.package, at.model.status_quo
-    g = at.gain(profile, own)
-    p, delta, extra, gain = g.p, g.delta, g.extra, g.gain
+    p, delta, extra, gain = at.gain(profile, own)
     d = judgment.dimension
     if judgment.kind == "delivery":
         on = [k for k, t in profile.delivery.items() if t.index == judgment.shift]
