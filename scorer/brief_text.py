@@ -29,7 +29,8 @@ def _table(t: Table, tablefmt: str, wrap: int | None = None) -> str:
     escape = (lambda x: x.replace("|", "\\|")) if tablefmt == "pipe" else (lambda x: x)  # noqa: E731
     rows = [[escape(cell_text(row[j])) for j in keep] for row in plain.rows]
     align = ["right" if _numeric_column(t, j) else "left" for j in keep]
-    widths = [None if a == "right" else wrap for a in align] if wrap and rows else None
+    widths = [None if a == "right" or _unwrapped([r[i] for r in rows], wrap) else wrap
+              for i, a in enumerate(align)] if wrap and rows else None
     heads = [t.headers[j] for j in keep]
     if wrap:
         heads = [_stack(h, NUMBER_HEAD if a == "right" else wrap) for h, a in zip(heads, align)]
@@ -39,6 +40,12 @@ def _table(t: Table, tablefmt: str, wrap: int | None = None) -> str:
 
     return tabulate(rows, headers=heads, tablefmt=tablefmt, disable_numparse=True, colalign=align,
                     maxcolwidths=widths)
+
+
+def _unwrapped(cells: list[str], width: int) -> bool:
+    """Whether wrapping at `width` leaves every cell as it is, so tabulate need not wrap them:
+    printable ASCII (as wide on screen as it is long), no trailing space, none wider than `width`."""
+    return all(len(c) <= width and c.isascii() and c.isprintable() and not c.endswith(" ") for c in cells)
 
 
 def _stack(header: str, width: int) -> str:

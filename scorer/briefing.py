@@ -220,22 +220,20 @@ def robustness(study: Study, scenario: Scenario, method: str, f: Frontier | None
     """Per proposal, how often it is ratified and ranks first when the judgments move within their
     ranges, and the judgments its verdict hinges on most; and the same odds for the frontier's
     best point, on the same worlds. numpy loads only here."""
-    import numpy as np  # noqa: PLC0415
-
-    from .sampling import compile_kernel, ratified_counts, robust  # noqa: PLC0415
+    from .sampling import robust  # noqa: PLC0415
     from .robust_reports import decisive  # noqa: PLC0415
     from .stability import sensitivity  # noqa: PLC0415
 
-    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method, roles=False)
+    point = max(f.points, key=lambda p: (min(p.gains.values()), -p.point)) if f is not None and f.points else None
+    also = {"best": (point.package, f.countries)} if point is not None else None
+    result = robust(study, scenario, BRIEF_SAMPLES, DEFAULT_SEED, method=method, roles=False, also=also)
     n = result.samples
     odds = [Odds(o.proposal, o.ratified_at_point, o.ratified / n, *wilson(o.ratified, n), o.first / n,
                  tuple(decisive(sensitivity(study, scenario, o.proposal, ranged_only=True, decisive_only=True))))
             for o in result.odds]
     best = None
-    if f is not None and f.points:
-        point = max(f.points, key=lambda p: (min(p.gains.values()), -p.point))
-        kernel = compile_kernel(study, scenario, {"best": (point.package, f.countries)})
-        count = int(ratified_counts(kernel, n, np.random.default_rng(DEFAULT_SEED))[0][0])
+    if point is not None:
+        count = result.also["best"]
         best = BestPackage(point, Odds(f"frontier point {point.point}", point.coalition.ratified, count / n,
                                        *wilson(count, n), None, ()))
     return odds, best

@@ -134,6 +134,11 @@ class VenueTest:
     actors: tuple[str, ...]
     chambers: tuple[ChamberTest, ...]
 
+    @cached_property
+    def voters(self) -> frozenset[str]:
+        """The stakeholders whose acceptance its verdict reads: its actors and its chambers' blocs."""
+        return frozenset((*self.actors, *(b for ch in self.chambers for b in ch.seats)))
+
 
 @dataclass(frozen=True)
 class LevelRule:

@@ -68,6 +68,7 @@ _LATEX = {
 }
 # Accented Latin letters both engines' fonts have; any other character is reduced to its ASCII base
 # (or "?"), so none can be missing from the font.
+_LATEX_TABLE = str.maketrans(_LATEX)
 _LATIN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßœŒ¿¡«»°")
 
 
@@ -76,8 +77,11 @@ def latex(text: str) -> str:
     such as \\input can run), brackets braced (a cell cannot become an option of \\\\), accord's
     marks as math symbols, line breaks as spaces, other control characters dropped, and letters
     outside the fonts reduced to their ASCII base."""
+    text = _CONTROL.sub("", str(text).replace("\r\n", " "))
+    if text.isascii():  # every character escaped or kept, as below, in one pass
+        return text.translate(_LATEX_TABLE)
     out = []
-    for ch in _CONTROL.sub("", str(text).replace("\r\n", " ")):
+    for ch in text:
         if ch in _LATEX:
             out.append(_LATEX[ch])
         elif ch.isascii() or ch in _LATIN:

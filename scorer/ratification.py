@@ -169,7 +169,7 @@ def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> 
     off = model.not_tabled(package, countries)
     outcome = all(v.ratified for v in verdicts.values())
     # Only a stakeholder a verdict reads (an actor, a bloc with seats) can flip one.
-    voters = {a for t in tests.values() if t for a in (*t.actors, *(b for ch in t.chambers for b in ch.seats))}
+    voters = frozenset().union(*(t.voters for t in tests.values() if t))
     pivotal = () if off else tuple(
         s for s in st if s in voters and all(
             verdict(tests[c], c, {**accepts, s: not accepts[s]}, ranges=False).ratified for c in countries) != outcome)

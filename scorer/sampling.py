@@ -707,6 +707,7 @@ class Robustness(Tabular):
     distribution: str
     judgments: tuple[Judgment, ...]
     odds: tuple[Odds, ...]  # most often ratified first
+    also: dict[str, int] = field(default_factory=dict)  # worlds that ratify each of robust(..., also=)'s packages
 
     def share(self, count: int) -> float:
         return count / self.samples
@@ -738,10 +739,13 @@ def ratified_counts(kernel: Kernel, samples: int, rng: np.random.Generator, dist
 
 def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
            distribution: str = "uniform", method: str = DEFAULT_METHOD, ignore_ratification: bool = False,
-           chunk: int | None = None, progress: Callable[[int], None] | None = None, roles: bool = True) -> Robustness:
+           chunk: int | None = None, progress: Callable[[int], None] | None = None, roles: bool = True,
+           also: dict[str, tuple[Package, tuple[str, ...]]] | None = None) -> Robustness:
     """Ratification and ranking odds of every proposal over `samples` drawn worlds; with `roles`,
     also how often each stakeholder is pivotal or blocking (`accord robust` reports them; the brief
-    does not ask, and skips that work)."""
+    does not ask, and skips that work); with `also` (name -> package and the countries that must
+    ratify it, as `compile_kernel` takes them), how many of the same worlds ratify each of those
+    packages, which take no part in the ranking (the brief's best frontier point)."""
     if samples < 1:
         raise AccordError(f"the number of sampled worlds must be at least 1, found {samples}")
     if method not in METHODS:
@@ -754,10 +758,15 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
     accepts, pivotal, blocking = (np.zeros((P, S), np.int64) for _ in range(3))
     offsets = (P + 1) * np.arange(P)[:, None]  # proposal p's ranks count in row p
     step, scratch = chunk or chunk_size(kernel), Scratch()
+    extra, extra_scratch = (compile_kernel(study, scenario, also), Scratch()) if also else (None, None)
+    also_ratified = np.zeros(len(also or ()), np.int64)
     done = 0
     while done < samples:
         n = min(step, samples - done)
-        worlds = evaluate(kernel, draw(kernel, n, rng, distribution, scratch), roles, scratch)
+        draws = draw(kernel, n, rng, distribution, scratch)
+        worlds = evaluate(kernel, draws, roles, scratch)
+        if extra is not None:
+            also_ratified += evaluate(extra, draws, scratch=extra_scratch).ratified.sum(axis=1)
         r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
         ratified += worlds.ratified.sum(axis=1)
         rank_counts += np.bincount((r + offsets).ravel(), minlength=P * (P + 1)).reshape(P, P + 1)
@@ -782,4 +791,5 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
                          {c: int(x) for c, x in zip(kernel.tests.countries[p], countries[p])},
                          per(accepts), per(pivotal) if roles else None, per(blocking) if roles else None))
     odds.sort(key=lambda o: (-o.ratified, -o.first, o.proposal))
-    return Robustness(scenario.id, method, samples, seed, distribution, kernel.judgments, tuple(odds))
+    return Robustness(scenario.id, method, samples, seed, distribution, kernel.judgments, tuple(odds),
+                      {name: int(x) for name, x in zip(also or (), also_ratified)})

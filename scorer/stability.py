@@ -34,36 +34,37 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled
 from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
 from .ratification import Coalition, coalition, ratified, tally, verdict
-from .scoring import resolve_proposal, stances
+from .scoring import resolve_proposal, stance
 from .seat_ranges import Split, chamber_at
 
 
 # --- the closed form ------------------------------------------------------------------------
 
 
-def margin_linear(model: CompiledStudy, package: Package, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
+def margin_linear(at: _Point, judgment: Judgment, stakeholder: str) -> tuple[float, float]:
     """(c0, c1) such that, all else at its point value, the stakeholder's margin (gain less
-    reservation) has the sign of c0 + c1 * x, x being the judgment's value: its own gain plus each
-    regard share times the other's own gain, less the reservation, as ratios brought over their
-    positive denominators. At most one of those ratios depends on x (a salience belongs to one
-    stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
-    profile = model.profiles[stakeholder]
+    reservation) in the proposal `at` has the sign of c0 + c1 * x, x being the judgment's value: its
+    own gain plus each regard share times the other's own gain, less the reservation, as ratios
+    brought over their positive denominators. At most one of those ratios depends on x (a salience
+    belongs to one stakeholder, and a multiplier scales a stake linearly), so the result is linear."""
+    profile = at.model.profiles[stakeholder]
     mine = judgment.kind == "reservation" and judgment.stakeholders[0] == stakeholder
-    parts = [(1.0, *_own_gain(model, package, judgment, profile, own=True))]
+    parts = [(1.0, *_own_gain(at, judgment, profile, own=True))]
     for t in profile.regard:
         share = judgment.kind == "regard" and judgment.shift == t.index
-        num, den = _own_gain(model, package, judgment, model.profiles[t.other], own=False)
+        num, den = _own_gain(at, judgment, at.model.profiles[t.other], own=False)
         parts.append((1.0, _mul(num, (0.0, 1.0)), den) if share else (t.share, num, den))
     parts.append((1.0, (0.0, -1.0) if mine else (-profile.reservation,), (1.0,)))
     total: tuple[float, ...] = (0.0,)
     for i, (c, num, _) in enumerate(parts):
-        term = tuple(c * a for a in num)
+        term = num if c == 1.0 else tuple(c * a for a in num)
         for k, (_, _, den) in enumerate(parts):
             if k != i:
                 term = _mul(term, den)
@@ -74,8 +75,9 @@ def margin_linear(model: CompiledStudy, package: Package, judgment: Judgment, st
 
 
 def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
-    n = max(len(a), len(b))
-    return tuple((a[i] if i < len(a) else 0.0) + (b[i] if i < len(b) else 0.0) for i in range(n))
+    if len(a) < len(b):
+        a, b = b, a
+    return (*(x + y for x, y in zip(a, b)), *(x + 0.0 for x in a[len(b):]))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -88,17 +90,32 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _own_gain(model: CompiledStudy, package: Package, judgment: Judgment, profile: Profile, own: bool
-              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(numerator, denominator) polynomials in the judgment's value of the profile's gain over its
-    levels (its delivery doubts included, its regard terms not), the denominator positive. For the
-    stakeholder itself (`own`) the gain also carries its threat cost and its terms' part; the gain
+class _Gain(NamedTuple):
+    """A profile's gain in a package over its levels (its delivery doubts included, its regard
+    terms not), with its parts: per dimension the delivery probability and the value change; and,
+    for the stakeholder itself (`own`), its threat cost and its terms' part (`extra`). The gain
     another regards is its levels' part only, as `regard` compiles it."""
+
+    p: dict[str, float]
+    delta: dict[str, float]
+    extra: float
+    gain: float
+
+
+def _gain(model: CompiledStudy, package: Package, profile: Profile, own: bool) -> _Gain:
     base = model.status_quo
     p = {d: profile.delivery[d].probability if d in profile.delivery else 1.0 for d in profile.weights}
     delta = {d: profile.values[d][package[d]] - profile.values[d][base[d]] for d in profile.weights}
     extra = profile.threat + sum(t.part(package) for t in profile.terms) if own else 0.0
-    gain = sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights) + extra
+    return _Gain(p, delta, extra, sum(profile.weights[d] * p[d] * delta[d] for d in profile.weights) + extra)
+
+
+def _own_gain(at: _Point, judgment: Judgment, profile: Profile, own: bool
+              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(numerator, denominator) polynomials in the judgment's value of the profile's gain (`_Gain`),
+    the denominator positive."""
+    model, package, base = at.model, at.package, at.model.status_quo
+    p, delta, extra, gain = at.gain(profile, own)
     d = judgment.dimension
     if judgment.kind == "delivery":
         on = [k for k, t in profile.delivery.items() if t.index == judgment.shift]
@@ -209,8 +226,16 @@ class _Point:
     coalition: Coalition
     model: CompiledStudy
     accepting: frozenset[str]  # who accepts at the point reading
+    voters: frozenset[str]  # whose acceptance its ratification tests read (`VenueTest.voters`)
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
     flippable: dict[tuple[str, ...], bool] = field(default_factory=dict)  # `_may_flip`, by whom a judgment moves
+    gains: dict[tuple[str, bool], _Gain] = field(default_factory=dict)  # `_gain`, by stakeholder and own
+
+    def gain(self, profile: Profile, own: bool) -> _Gain:
+        key = (profile.id, own)
+        if key not in self.gains:
+            self.gains[key] = _gain(self.model, self.package, profile, own)
+        return self.gains[key]
 
     def ratified(self, study: Study, scenario: Scenario, accepting: frozenset[str]) -> bool:
         if accepting not in self.outcomes:
@@ -224,7 +249,9 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     countries = list(study.proposals[proposal_id].countries)
     point = coalition(study, scenario, package, countries)
     accepting = frozenset(s for s, x in point.stances.items() if x.accepts)
-    return _Point(package, countries, point, compiled(study, scenario), accepting, {accepting: point.ratified})
+    model = compiled(study, scenario)
+    voters = frozenset().union(*(t.voters for c in countries if (t := model.test(package, c)) is not None))
+    return _Point(package, countries, point, model, accepting, voters, {accepting: point.ratified})
 
 
 _NOT_HELD: OrderedDict[tuple[int, int, str], tuple[Study, Scenario, Study, Scenario]] = OrderedDict()
@@ -248,11 +275,11 @@ def _credence(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) 
     verdict can change only where it is not held (0). The share of a verdict that differs is the
     probability that the red line is not held, 1 - credence, when dropping it changes that verdict."""
     s = judgment.stakeholders[0]
-    stance = at.coalition.stances[s]
-    without = stances(*_not_held(study, scenario, judgment), at.package)[s]
-    moves = without.accepts != stance.accepts
+    held = at.coalition.stances[s]
+    without = stance(compiled(*_not_held(study, scenario, judgment)).profiles[s], at.package)
+    moves = without.accepts != held.accepts
     p_not = 1.0 - judgment.point
-    row = StakeholderStability(s, stance.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
+    row = StakeholderStability(s, held.accepts, bool(without.touched), 0.0 if moves else None, (0.0, 1.0),
                                0.0 if moves else None, p_not if moves else 0.0)
     accepting = at.accepting - {s} | ({s} if without.accepts else set())
     flips = (0.0,) if at.ratified(study, scenario, accepting) != at.coalition.ratified else ()
@@ -280,7 +307,7 @@ def _acceptance(judgment: Judgment, at: _Point) -> tuple[list[StakeholderStabili
     rows = []
     for s in judgment.stakeholders:
         stance = point.stances[s]
-        c0, c1 = margin_linear(at.model, package, judgment, s)
+        c0, c1 = margin_linear(at, judgment, s)
         flip = -c0 / c1 if c1 != 0 else None
         if flip is not None and not dom_lo < flip < dom_hi:
             flip = None
@@ -347,7 +374,7 @@ def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bo
     for test in tests:
         if test.chamber != split.chamber:
             continue
-        at0, at1 = tally(chamber_at(test, split, 0.0), accepts), tally(chamber_at(test, split, 1.0), accepts)
+        at0, at1 = (tally(chamber_at(test, split, x), accepts, ranges=False) for x in (0.0, 1.0))
         lines = [(at0.share, at1.share, test.threshold)]
         if test.party:
             lines.append((at0.agenda_share, at1.agenda_share, test.gate))
@@ -358,8 +385,9 @@ def seat_crossings(tests: list[ChamberTest], split: Split, accepts: dict[str, bo
 def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
     """A party split moves no stakeholder's acceptance, only the weight of the blocs in their
     chamber: ratification, who accepts held at the point, flips only at `seat_crossings`; a
-    package an agenda setter keeps off stays unratified whatever the seats."""
-    accepts = {s: x.accepts for s, x in at.coalition.stances.items()}
+    package an agenda setter keeps off stays unratified whatever the seats; a country whose test
+    has no chamber of the split gives the same verdict at every share."""
+    accepts = dict.fromkeys(at.accepting, True)
     dom_lo, dom_hi = DOMAIN["seats"]
     rows = tuple(StakeholderStability(s, at.coalition.stances[s].accepts, bool(at.coalition.stances[s].touched),
                                       None, (dom_lo, dom_hi), None, 0.0) for s in judgment.stakeholders)
@@ -367,10 +395,13 @@ def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
         return _ratification(judgment, rows, [], lambda x: False, False)
     tests = [t for c in at.countries if (t := at.model.test(at.package, c)) is not None]
     cuts = seat_crossings([ch for t in tests for ch in t.chambers], judgment.split, accepts)
+    moves = [any(ch.chamber == judgment.split.chamber for ch in t.chambers) for t in tests]
+    others = all(verdict(t, t.country, accepts, ranges=False).ratified for t, m in zip(tests, moves) if not m)
 
     def outcome(x: float) -> bool:
-        return all(verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
-                           t.country, accepts).ratified for t in tests)
+        return others and all(
+            verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
+                    t.country, accepts, ranges=False).ratified for t, m in zip(tests, moves) if m)
 
     return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)
 
@@ -391,10 +422,12 @@ def _capacity_outcome(at: _Point, judgment: Judgment):
 def _may_flip(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) -> bool:
     """Whether ratification could change were the stakeholders the judgment moves to accept or reject
     otherwise. It is monotone in who accepts, so a proposal still ratified with all of them
-    rejecting, or still failing with all of them accepting, cannot flip whatever the judgment."""
+    rejecting, or still failing with all of them accepting, cannot flip whatever the judgment; and
+    it reads only its tests' voters, so the others among them are left as they are (which lets
+    judgments moving different stakeholders share one verdict)."""
     movers = judgment.stakeholders
     if movers not in at.flippable:
-        moved = frozenset(movers)
+        moved = at.voters.intersection(movers)
         at.flippable[movers] = (not at.ratified(study, scenario, at.accepting - moved) if at.coalition.ratified
                                 else at.ratified(study, scenario, at.accepting | moved))
     return at.flippable[movers]

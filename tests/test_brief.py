@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import HERE, MINI
 
@@ -367,3 +369,20 @@ def test_every_section_reads_each_proposals_one_scoring_and_it_equals_a_fresh_on
         countries = row.assessment.countries
         assert coalition(study, scenario, package, countries) is row.assessment.coalition
         assert row.assessment.coalition == _coalition(fresh, package, list(countries))
+
+
+# tabulate casts a cell reading True or False to a bool before wrapping it, and fails on it
+@given(st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=12).map(str.rstrip)
+                .filter(lambda c: c not in ("True", "False")), min_size=1, max_size=6))
+def test_the_terminal_leaves_unwrapped_the_columns_tabulate_would_not_change(cells):
+    """The terminal asks tabulate to wrap only the text columns wrapping would change: for the
+    others (printable ASCII, no trailing space, none wider than the width) wrapping is the identity."""
+    from tabulate import tabulate
+
+    from scorer.brief_text import _unwrapped
+
+    rows = [[c, "x"] for c in cells]
+    assert _unwrapped(cells, 12)
+    assert tabulate(rows, headers=["a", "b"], disable_numparse=True, maxcolwidths=[12, None]) == \
+        tabulate(rows, headers=["a", "b"], disable_numparse=True)
+    assert not _unwrapped([*cells, "a" * 13], 12) and not _unwrapped([*cells, "a "], 12)

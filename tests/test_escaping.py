@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scorer import escaping
 from scorer.cost import duration
@@ -25,6 +27,13 @@ def test_latex_leaves_no_special_character_unescaped():
     assert "\n" not in text and "\x1b" not in text
     assert re.fullmatch(r"(?:[^\\{}$&%#_^~<>\[\]]|\\[A-Za-z]+\{\}|\\[{}$&%#_]|\{[\[\]]\}|\\ensuremath\{\\surd\})*",
                         text), text
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_latex_escapes_ascii_text_in_one_pass_as_it_does_character_by_character(text):
+    """ASCII text takes a one-pass translation; a trailing letter the fonts have (kept as it is)
+    sends the same text through the character-by-character path, which must agree."""
+    assert escaping.latex(text + "é") == escaping.latex(text) + "é"
 
 
 def test_markdown_cells_cannot_open_a_column_or_a_row():

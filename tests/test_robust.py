@@ -276,3 +276,29 @@ def test_sampling_without_roles_gives_the_same_odds_and_the_report_refuses_it():
     assert all(o.pivotal is None and o.blocking is None for o in plain.odds)
     with pytest.raises(ValueError, match="roles=True"):
         robustness_json(plain)
+
+
+@pytest.mark.parametrize("where", ["ranged", "generated"])
+def test_packages_counted_on_the_same_worlds_get_the_count_of_their_own_sample(where):
+    """The brief counts its best package on the worlds the ranking drew (`also`): as many of them
+    ratify a package as of the same seed's worlds drawn for the packages alone, whatever the chunk
+    size, and as the ranking counts for the proposal it is; and the ranking's odds do not change."""
+    from scorer.sampling import ratified_counts
+    from scorer.scoring import resolve_proposal
+    from synthetic import synthetic_study
+
+    study = load_study(RANGED) if where == "ranged" else synthetic_study(
+        8, 3, 14, seed=3, seat_ranges=True, no_deal=True, interactions=True, agenda=True, delivery=True, regard=True)
+    seen = set()
+    for scenario in study.scenarios.values():
+        also = {f"again {p}": (resolve_proposal(study, p, scenario), tuple(study.proposals[p].countries))
+                for p in study.proposals}
+        alone = ratified_counts(compile_kernel(study, scenario, also), 1200, np.random.default_rng(4))[0]
+        for chunk in (None, 300):
+            plain = robust(study, scenario, 1200, seed=4, roles=False, chunk=chunk)
+            counted = robust(study, scenario, 1200, seed=4, roles=False, chunk=chunk, also=also)
+            assert counted.also == {p: int(x) for p, x in zip(also, alone)}
+            assert counted.also == {f"again {o.proposal}": o.ratified for o in plain.odds}
+            assert counted.odds == plain.odds and plain.also == {}
+            seen |= set(counted.also.values())
+    assert any(0 < x < 1200 for x in seen)  # a package ratified in some worlds and not in others
