@@ -300,7 +300,7 @@ def stability(study: Study, scenario: Scenario, proposal_id: str, judgment: Judg
 def _acceptance(judgment: Judgment, at: _Point) -> tuple[list[StakeholderStability], dict[str, tuple[float, ...]]]:
     """Per stakeholder the judgment moves: its row, and the margin of those whose acceptance the
     judgment can flip within its domain."""
-    package, point = at.package, at.coalition
+    point = at.coalition
     dom_lo, dom_hi = DOMAIN[judgment.kind]
     lo, hi = judgment.low, judgment.high
     forms: dict[str, tuple[float, float]] = {}
