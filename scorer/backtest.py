@@ -331,7 +331,9 @@ def chamber_counts(study: Study, scenario: Scenario, package: Package, stakehold
                    accepts: np.ndarray, chambers: list[str], seen: dict[tuple, bool] | None = None) -> dict[str, int]:
     """In how many worlds each chamber passes the package: `tally` on the chamber's test (the one
     statement of its vote) run once per distinct pattern of acceptances among the blocs with seats
-    there (the only stakeholders it reads) in the (S, n) `accepts`, remembered in `seen` across calls."""
+    there (the only stakeholders it reads) in the (S, n) `accepts`, remembered in `seen` across calls.
+    Each chamber must be one the package's venue in its country puts to a vote (as `_score_scenario`
+    checks before it asks)."""
     seen = {} if seen is None else seen
     model = compiled(study, scenario)
     index = {s: i for i, s in enumerate(stakeholders)}

@@ -174,8 +174,8 @@ def frontier_sections(b: Briefing) -> tuple[Section | None, Section | None]:
         moved = {} if before is None else {d: lv for d, lv in p.package.items() if lv != before[d]}
         step = "start" if before is None else ", ".join(f"{d}={lv}" for d, lv in moved.items()) or "nothing"
         best = b.best is not None and b.best.point.point == k
-        rows.append([k, p.gains[a], p.gains[c], p.coalition.countries[a].venue.value,
-                     p.coalition.countries[c].venue.value, step, ", ".join(here.get(k, [])) or "-",
+        rows.append([k, p.gains[a], p.gains[c], p.coalition.countries[a].venue_name,
+                     p.coalition.countries[c].venue_name, step, ", ".join(here.get(k, [])) or "-",
                      "best for both" if best else ""])
         data.append({"point": k, "gains": {a: round(p.gains[a], 6), c: round(p.gains[c], 6)}, "best": best})
         before = p.package
@@ -313,7 +313,7 @@ def sections(b: Briefing) -> list[Section]:
     out.append(Section("matrix", "Appendix: every proposal and stakeholder", [],
                        [gains_table(b, full, everyone, "matrix_full", "Gains over the status quo (✓ accepts, ✗ rejects)")],
                        appendix=True))
-    ratification = [[r.proposal, k, v.venue.value if v.venue else "none", v.ratified, ", ".join(v.blocking)]
+    ratification = [[r.proposal, k, v.venue_name, v.ratified, ", ".join(v.blocking)]
                     for r in b.rows for k, v in r.assessment.coalition.countries.items()]
     out.append(Section("ratification", "Appendix: ratification by country", [], [
         Table("ratification", "Ratification by country", ["proposal", "country", "venue", "ratified", "blocking"],

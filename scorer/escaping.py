@@ -66,9 +66,9 @@ _LATEX = {
     "·": r"\ensuremath{\cdot}", "□": "[ ]", "—": "---", "–": "--", "“": "``", "”": "''", "‘": "`", "’": "'",
     "…": r"\ldots{}",
 }
+_LATEX_TABLE = str.maketrans(_LATEX)
 # Accented Latin letters both engines' fonts have; any other character is reduced to its ASCII base
 # (or "?"), so none can be missing from the font.
-_LATEX_TABLE = str.maketrans(_LATEX)
 _LATIN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßœŒ¿¡«»°")
 
 

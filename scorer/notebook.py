@@ -24,7 +24,7 @@ def _stances(c) -> list[dict]:
 
 
 def _verdict(c) -> str:
-    venues = "; ".join(f"{k} {v.venue.value if v.venue else 'none'} {'ok' if v.ratified else 'fails'}"
+    venues = "; ".join(f"{k} {v.venue_name} {'ok' if v.ratified else 'fails'}"
                        for k, v in c.countries.items())
     return f"{'ratified' if c.ratified else 'not ratified'} ({venues})"
 

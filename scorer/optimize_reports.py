@@ -26,11 +26,6 @@ def _r(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else round(x, 6)
 
 
-def _venue(c: Coalition, country: str) -> str:
-    v = c.countries[country].venue
-    return v.value if v else "none"
-
-
 def _countries_json(c: Coalition) -> dict:
     return coalition_json("", c)["countries"]
 
@@ -90,7 +85,7 @@ def verdict_rows(c: Coalition) -> list[list]:
                              + ("" if t.agenda_share is None else
                                 f" (majority party {t.agenda_share:.1%}/{t.agenda_threshold:.1%})")
                              for t in v.chambers.values())
-        rows.append([k, v.venue.value if v.venue else "none", v.ratified, ", ".join(v.actors), chambers or "-",
+        rows.append([k, v.venue_name, v.ratified, ", ".join(v.actors), chambers or "-",
                      ", ".join(v.blocking)])
     return rows
 
@@ -185,7 +180,7 @@ def search_report(study: Study, s: Search) -> Report:
         tables.append(Table("packages", f"The {len(s.packages)} best packages by {s.objective} ({s.scenario})",
                             ["rank", str(s.objective), "venue by country", "changes", "accepting"],
                             [[f.rank, f.objective,
-                              ", ".join(f"{k} {_venue(f.coalition, k)}" for k in f.coalition.countries),
+                              ", ".join(f"{k} {f.coalition.countries[k].venue_name}" for k in f.coalition.countries),
                               len(changes_of(study, f.package, s.scenario)), len(accepting(f.coalition))] for f in s.packages],
                             notes=[f"constraints: {_limits_note(s)}"]))
     for f in s.packages:
@@ -261,7 +256,7 @@ def frontier_json(study: Study, f: Frontier) -> dict:
             for p in f.points}
     return {"scenario": f.scenario, "countries": list(f.countries), "status": f.status, "solver": f.solver,
             "points": [{"point": p.point, "gains": {k: _r(p.gains[k]) for k in (a, b)},
-                        "venues": {k: _venue(p.coalition, k) for k in (a, b)}, "package": dict(p.package),
+                        "venues": {k: p.coalition.countries[k].venue_name for k in (a, b)}, "package": dict(p.package),
                         "changes": changes_of(study, p.package, f.scenario), "proposals": here[p.point]} for p in f.points],
             "proposals": [{"proposal": x.proposal, "ratified": x.ratified, "gains": {k: _r(x.gains[k]) for k in (a, b)},
                            "position": x.position, "point": x.point,

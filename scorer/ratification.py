@@ -68,6 +68,11 @@ class CountryVerdict:
     def ratified(self) -> bool:
         return not self.blocking and all(t.passed for t in self.chambers.values())
 
+    @property
+    def venue_name(self) -> str:
+        """The venue's name, "none" where the package asks nothing of the country."""
+        return self.venue.value if self.venue else "none"
+
 
 def tally(test: ChamberTest, accepts: dict[str, bool], ranges: bool = True) -> ChamberTally:
     """The chamber's vote; without `ranges`, the split ranges are left out (None), for callers that

@@ -18,12 +18,8 @@ if TYPE_CHECKING:  # read by explain, whatif and compare alone: not loaded for r
     from .analysis import ComparedDimension, Explanation, WhatIf
 
 
-def _venue(v: CountryVerdict) -> str:
-    return v.venue.value if v.venue else "none"
-
-
 def _country_json(v: CountryVerdict) -> dict:
-    return {"venue": _venue(v), "ratified": v.ratified, "blocking": list(v.blocking),
+    return {"venue": v.venue_name, "ratified": v.ratified, "blocking": list(v.blocking),
             "chambers": {c: _chamber_json(t) for c, t in v.chambers.items()}}
 
 
@@ -59,11 +55,11 @@ def _chamber_row(t) -> list:
 
 def _result(v: CountryVerdict | None) -> str:
     """'statute ok' / 'treaty fails' ('-' where the proposal does not involve the country)."""
-    return "-" if v is None else f"{_venue(v)} {'ok' if v.ratified else 'fails'}"
+    return "-" if v is None else f"{v.venue_name} {'ok' if v.ratified else 'fails'}"
 
 
 def _status(c: Coalition) -> str:
-    return "; ".join(f"{k}: {_venue(v)} {'ok' if v.ratified else 'fails'}" for k, v in c.countries.items())
+    return "; ".join(f"{k}: {v.venue_name} {'ok' if v.ratified else 'fails'}" for k, v in c.countries.items())
 
 
 def accepting(c: Coalition) -> list[str]:
@@ -74,7 +70,7 @@ def accepting(c: Coalition) -> list[str]:
 def rank_table(rows: list[RankRow], method: str, scenario: str) -> Table:
     data = [{"proposal": r.proposal, "rank": r.rank, "score": round(r.score, 6), "ratified": r.ratified,
              "method": method, "scenario": scenario,
-             "countries": {k: {"venue": _venue(v), "ratified": v.ratified}
+             "countries": {k: {"venue": v.venue_name, "ratified": v.ratified}
                            for k, v in r.assessment.coalition.countries.items()},
              "accepting": accepting(r.assessment.coalition), "blocking": r.assessment.coalition.blocking,
              "not_tabled": [str(n) for n in r.assessment.coalition.not_tabled]}
@@ -141,7 +137,7 @@ def trust_parts(study: Study, scenario: str, package: dict[str, str]) -> list[di
 
 
 def coalition_report(study: Study, proposal: str, c: Coalition) -> Report:
-    countries = [[k, _venue(v), v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
+    countries = [[k, v.venue_name, v.ratified, ", ".join(v.actors), ", ".join(v.blocking)] for k, v in c.countries.items()]
     chambers = [_chamber_row(t) for v in c.countries.values() for t in v.chambers.values()]
     voting = {t.chamber for v in c.countries.values() for t in v.chambers.values()}
     splits = [sp for sp in compiled(study, study.scenarios[c.scenario]).seat_splits if sp.chamber in voting]
@@ -202,7 +198,7 @@ def whatif_report(w: WhatIf) -> Report:
     gains = [[s, x.gain, w.after.stances[s].gain, w.after.stances[s].gain - x.gain, x.accepts,
               w.after.stances[s].accepts] for s, x in w.before.stances.items()
              if abs(w.after.stances[s].gain - x.gain) > 1e-12 or x.accepts != w.after.stances[s].accepts]
-    countries = [[k, _venue(v), v.ratified, _venue(w.after.countries[k]), w.after.countries[k].ratified]
+    countries = [[k, v.venue_name, v.ratified, w.after.countries[k].venue_name, w.after.countries[k].ratified]
                  for k, v in w.before.countries.items()]
     data = {"proposal": w.proposal, "changes": {d: {"from": o, "to": n} for d, (o, n) in w.changes.items()},
             "ratified_before": w.before.ratified, "ratified_after": w.after.ratified, "flips": w.flips,

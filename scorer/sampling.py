@@ -45,7 +45,9 @@ class Scratch:
     """Working arrays kept from one chunk of worlds to the next, by name: each chunk would otherwise
     allocate its megabytes afresh, and the system hands memory back zeroed page by page (on the
     shipped case, tens of thousands of page faults per 50,000 worlds: a fifth of the time). What
-    `evaluate` returns with a scratch is overwritten by the next chunk's."""
+    `evaluate` returns with a scratch is overwritten by the next chunk's. Any later request for a
+    name reuses its memory, whatever the shape: two kernels whose results are read together must not
+    share a Scratch."""
 
     def __init__(self) -> None:
         self.arrays: dict[str, np.ndarray] = {}
@@ -714,9 +716,9 @@ class Robustness(Tabular):
 
 
 def chunk_size(kernel: Kernel) -> int:
-    """Worlds per chunk: CHUNK_BYTES over the largest working array's bytes per world (the draws, K
-    values; the stakes, S D; the package values, S (P + 1)), within [256, 16384]. No answer depends on
-    the chunk size."""
+    """Worlds per chunk: CHUNK_BYTES over an estimate of the largest working array's bytes per world
+    (the largest of the draws, K values; the stakes, S D; the package values, S (P + 1)), within
+    [256, 16384]. No answer depends on the chunk size."""
     S, P1, D = kernel.levels.shape
     return int(min(16384, max(256, CHUNK_BYTES // (8 * max(len(kernel.judgments), S * D, S * P1)))))
 

@@ -228,7 +228,7 @@ class _Point:
     accepting: frozenset[str]  # who accepts at the point reading
     voters: frozenset[str]  # whose acceptance its ratification tests read (`VenueTest.voters`)
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
-    flippable: dict[tuple[str, ...], bool] = field(default_factory=dict)  # `_may_flip`, by whom a judgment moves
+    flippable: dict[frozenset[str], bool] = field(default_factory=dict)  # `_may_flip`, by the voters a judgment moves
     gains: dict[tuple[str, bool], _Gain] = field(default_factory=dict)  # `_gain`, by stakeholder and own
 
     def gain(self, profile: Profile, own: bool) -> _Gain:
@@ -423,14 +423,13 @@ def _may_flip(study: Study, scenario: Scenario, judgment: Judgment, at: _Point) 
     """Whether ratification could change were the stakeholders the judgment moves to accept or reject
     otherwise. It is monotone in who accepts, so a proposal still ratified with all of them
     rejecting, or still failing with all of them accepting, cannot flip whatever the judgment; and
-    it reads only its tests' voters, so the others among them are left as they are (which lets
-    judgments moving different stakeholders share one verdict)."""
-    movers = judgment.stakeholders
-    if movers not in at.flippable:
-        moved = at.voters.intersection(movers)
-        at.flippable[movers] = (not at.ratified(study, scenario, at.accepting - moved) if at.coalition.ratified
-                                else at.ratified(study, scenario, at.accepting | moved))
-    return at.flippable[movers]
+    it reads only its tests' voters, so the others among them are left as they are, and judgments
+    moving the same voters share one answer."""
+    moved = at.voters.intersection(judgment.stakeholders)
+    if moved not in at.flippable:
+        at.flippable[moved] = (not at.ratified(study, scenario, at.accepting - moved) if at.coalition.ratified
+                               else at.ratified(study, scenario, at.accepting | moved))
+    return at.flippable[moved]
 
 
 def sensitivity(study: Study, scenario: Scenario, proposal_id: str, ranged_only: bool = False,

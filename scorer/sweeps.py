@@ -61,11 +61,6 @@ def rank_sweep(rankings: dict[str, list[RankRow]], method: str) -> Report:
                             "scenarios": {s: rank_table(rows_, method, s).data for s, rows_ in rankings.items()}})
 
 
-def _venue(c: Coalition, country: str) -> str:
-    v = c.countries[country].venue
-    return v.value if v else "none"
-
-
 def coalition_sweep(study: Study, proposal: str, coalitions: dict[str, Coalition]) -> Report:
     """The proposal's verdict per scenario, and each stakeholder's gain and acceptance per scenario."""
     ids = list(coalitions)
@@ -74,7 +69,7 @@ def coalition_sweep(study: Study, proposal: str, coalitions: dict[str, Coalition
     for s, c in coalitions.items():
         row = [s, c.ratified]
         for k in countries:
-            row += [_venue(c, k), c.countries[k].ratified]
+            row += [c.countries[k].venue_name, c.countries[k].ratified]
         verdict_rows.append(row + [", ".join(c.blocking), ", ".join(c.pivotal), len(accepting(c))])
     heads = ["scenario", "ratified"] + [x for k in countries for x in (f"{k} venue", f"{k} ratified")]
     verdicts = Table("verdicts", f"{proposal} in each scenario", heads + ["blocking", "pivotal", "accepting"],

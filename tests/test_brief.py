@@ -386,3 +386,25 @@ def test_the_terminal_leaves_unwrapped_the_columns_tabulate_would_not_change(cel
     assert tabulate(rows, headers=["a", "b"], disable_numparse=True, maxcolwidths=[12, None]) == \
         tabulate(rows, headers=["a", "b"], disable_numparse=True)
     assert not _unwrapped([*cells, "a" * 13], 12) and not _unwrapped([*cells, "a "], 12)
+
+
+def test_a_frontier_point_that_needs_no_venue_reads_none():
+    """A turning point whose package asks nothing of a country (no venue there) is shown as 'none',
+    as the ratification appendix shows it; it used to stop the brief with an AttributeError."""
+    from synthetic import synthetic_study
+
+    from scorer.brief_text import render_brief
+    from scorer.briefing import brief
+
+    study = synthetic_study(6, 3, 12, seed=0, n_proposals=4, seat_ranges=True, interactions=True, agenda=True,
+                            delivery=True, regard=True)
+    study = study.model_copy(update={"stakeholders": {k: v.model_copy(update={"reservation": -0.1})
+                                                      for k, v in study.stakeholders.items()}})
+    b = brief(study, study.scenarios["base"])
+    first = next(p for p in b.frontier.points if p.point == b.turning[0])
+    assert {v.venue for v in first.coalition.countries.values()} == {None}  # the case this test is about
+    for fmt in ("terminal", "markdown", "html", "latex", "json"):
+        text = render_brief(b, fmt, "T")
+        if fmt == "markdown":
+            row = re.search(rf"^\| +{first.point} \|.*$", text.split("Turning points")[1], re.M).group(0)
+            assert [c.strip() for c in row.split("|")][4:6] == ["none", "none"]
