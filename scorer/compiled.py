@@ -14,6 +14,7 @@ commands start fast."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
@@ -138,6 +139,12 @@ class VenueTest:
     def voters(self) -> frozenset[str]:
         """The stakeholders whose acceptance its verdict reads: its actors and its chambers' blocs."""
         return frozenset((*self.actors, *(b for ch in self.chambers for b in ch.seats)))
+
+
+def voters(tests: Iterable[VenueTest | None]) -> frozenset[str]:
+    """Whose acceptance the verdicts of these tests read (None: a country that needs no venue); no
+    one else's change of mind can change ratification."""
+    return frozenset().union(*(t.voters for t in tests if t is not None))
 
 
 @dataclass(frozen=True)

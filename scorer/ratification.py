@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .agenda import NotTabled
-from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled, voters
 from .errors import AccordError
 from .models import Scenario, Study, Venue
 from .notebook import Tabular
@@ -173,9 +173,8 @@ def _coalition(model: CompiledStudy, package: Package, countries: list[str]) -> 
     verdicts = {c: verdict(tests[c], c, accepts) for c in countries}
     off = model.not_tabled(package, countries)
     outcome = all(v.ratified for v in verdicts.values())
-    # Only a stakeholder a verdict reads (an actor, a bloc with seats) can flip one.
-    voters = frozenset().union(*(t.voters for t in tests.values() if t))
+    readers = voters(tests.values())
     pivotal = () if off else tuple(
-        s for s in st if s in voters and all(
+        s for s in st if s in readers and all(
             verdict(tests[c], c, {**accepts, s: not accepts[s]}, ranges=False).ratified for c in countries) != outcome)
     return Coalition(model.scenario.id, verdicts, st, pivotal, model.reversion.lines if model.reversion else (), off)

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled
+from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled, voters
 from .judgments import DOMAIN, Judgment, apply_world
 from .models import Scenario, Study
 from .notebook import Tabular
@@ -226,7 +226,7 @@ class _Point:
     coalition: Coalition
     model: CompiledStudy
     accepting: frozenset[str]  # who accepts at the point reading
-    voters: frozenset[str]  # whose acceptance its ratification tests read (`VenueTest.voters`)
+    voters: frozenset[str]  # whose acceptance its ratification tests read (`compiled.voters`)
     outcomes: dict[frozenset[str], bool] = field(default_factory=dict)  # ratified, by who accepts
     flippable: dict[frozenset[str], bool] = field(default_factory=dict)  # `_may_flip`, by the voters a judgment moves
     gains: dict[tuple[str, bool], _Gain] = field(default_factory=dict)  # `_gain`, by stakeholder and own
@@ -250,8 +250,8 @@ def _point(study: Study, scenario: Scenario, proposal_id: str) -> _Point:
     point = coalition(study, scenario, package, countries)
     accepting = frozenset(s for s, x in point.stances.items() if x.accepts)
     model = compiled(study, scenario)
-    voters = frozenset().union(*(t.voters for c in countries if (t := model.test(package, c)) is not None))
-    return _Point(package, countries, point, model, accepting, voters, {accepting: point.ratified})
+    return _Point(package, countries, point, model, accepting, voters(model.test(package, c) for c in countries),
+                  {accepting: point.ratified})
 
 
 _NOT_HELD: OrderedDict[tuple[int, int, str], tuple[Study, Scenario, Study, Scenario]] = OrderedDict()
