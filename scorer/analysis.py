@@ -4,6 +4,7 @@ package would do (what-if), and how two proposals differ (compare)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import credibility, regard
 from .checks import rule_violations
@@ -16,8 +17,7 @@ from .compiled import ACCEPT_TOLERANCE, compiled
 from .scoring import Package, resolve_proposal
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     dimension: str
     weight: float
     level: str
@@ -108,8 +108,7 @@ def whatif(study: Study, scenario: Scenario, proposal_id: str, settings: dict[st
                   tuple(message for _, message in rule_violations(study, changed)))
 
 
-@dataclass(frozen=True)
-class ComparedDimension:
+class ComparedDimension(NamedTuple):
     dimension: str
     a_level: str
     a_pillar: str

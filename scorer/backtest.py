@@ -30,6 +30,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -71,8 +72,7 @@ class Observation:
         return not self.reason
 
 
-@dataclass(frozen=True)
-class EpisodeResult:
+class EpisodeResult(NamedTuple):
     """One episode's status and observations."""
 
     episode: Episode
@@ -82,8 +82,7 @@ class EpisodeResult:
     shared: tuple[str, ...] = ()  # evidence the episode shares with the judgments of its scenario
 
 
-@dataclass(frozen=True)
-class VenueCheck:
+class VenueCheck(NamedTuple):
     """The instrument an episode used in one country against the venue the model says it needs."""
 
     episode: str
@@ -96,8 +95,7 @@ class VenueCheck:
         return self.observed == self.model
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(NamedTuple):
     """One predictor's record on one grain."""
 
     grain: str
@@ -108,8 +106,7 @@ class Score:
     log_loss: float
 
 
-@dataclass(frozen=True)
-class Backtest:
+class Backtest(NamedTuple):
     """The track record: every episode, the scores per grain and predictor, calibration and venues."""
 
     samples: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .analysis import Explanation, explain
 from .judgments import DEFAULT_SEED
@@ -33,8 +33,7 @@ FAILING_SHOWN = 2  # ... of which at least this many failing ones, where some fa
 TURNING_POINTS = 4  # bends of the frontier shown besides its ends and the best point
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One place where a proposal fails in a country: a named actor who rejects it, a chamber's
     majority party keeping it off the floor (`agenda gate`), a chamber vote short of its
     threshold, or an agenda setter ranking an item it moves beyond its capacity (`not tabled`,
@@ -53,8 +52,7 @@ class Block:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Odds:
+class Odds(NamedTuple):
     """How often a proposal (or the best package) is ratified over the sampled worlds."""
 
     proposal: str
@@ -72,8 +70,7 @@ class Odds:
         return held < CONTESTED
 
 
-@dataclass(frozen=True)
-class BestPackage:
+class BestPackage(NamedTuple):
     """The frontier point with the highest worst gain over both countries (the maximin package)."""
 
     point: FrontierPoint

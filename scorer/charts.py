@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in drawing units
 
@@ -37,8 +38,7 @@ def overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """A label placed at (x, y) (text baseline start in SVG coordinates, y down) with its box;
     `leader` when it sits away from its mark and needs a line back to it."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulp
 
@@ -30,15 +31,13 @@ from .solver import default_solver, run
 COSTS = ("count", "sponsor")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     dimension: str
     before: str
     after: str
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     """One set of changes that unlocks the proposal, checked by the scoring code."""
 
     rank: int

@@ -6,7 +6,7 @@ closest. Structured reasons; the wording of the tables lives in `optimize_report
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulp
 
@@ -18,14 +18,12 @@ from .ratification import Coalition, coalition
 from .solver import run
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     requirement: Requirement
     reason: str
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """Why no package exists: the settings that clash with the level rules, or the requirements
     no package meets together (with why), and the package that misses the fewest requirements."""
 

@@ -17,7 +17,7 @@ and of `accord diff A.json B.json`: ``{"a", "b", "changes": [{"path", "a", "b", 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from .compiled import compiled, level_values
@@ -50,8 +50,7 @@ def numbers(study: Study, scenario: Scenario) -> dict[str, float | str]:
     return out
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     scenario: str
     proposal: str
     ratified: tuple[bool, bool]

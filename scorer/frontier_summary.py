@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .limits import Limits
 from .milp import maximise
@@ -41,8 +41,7 @@ from .solver import Session, default_solver
 BUDGET = 14  # solves: the two ends take four, each split or closed gap one more
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """The open box between two adjacent known points, by their gains (left: more for the second
     country)."""
 
@@ -131,7 +130,7 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
         p = solve((y0 - y1) * floor_a + (x1 - x0) * floor_b, *at_least)
         if p is None:
             if maximin and proven:
-                gaps.append(replace(g, cleared=True))
+                gaps.append(g._replace(cleared=True))
             continue
         x, y = key(p)
         if not (x0 + STEP / 2 <= x and y > y1 + TIE and (x, y) not in found):
@@ -140,7 +139,7 @@ def summary_frontier(study: Study, scenario: Scenario, limits: Limits = Limits()
         found[(x, y)] = p
         gaps += [Gap(g.left, (x, y), g.cleared), Gap((x, y), g.right, g.cleared)]  # parts of a cleared gap are too
 
-    points = [replace(found[k], point=i + 1) for i, k in enumerate(sorted(found))]
+    points = [found[k]._replace(point=i + 1) for i, k in enumerate(sorted(found))]
     status = "optimal" if proven and not gaps else "partial" if proven else "feasible"
     placements = tuple(place_in_summary(study, scenario, (a, b), points, gaps, x, proven) for x in study.proposals)
     return Frontier(scenario.id, (a, b), solver, status, tuple(points), placements, time.perf_counter() - start,
@@ -157,5 +156,5 @@ def place_in_summary(study: Study, scenario: Scenario, countries: tuple[str, str
     if x.position != "beyond" or not (math.isfinite(ga) and math.isfinite(gb)):
         return x
     if any(cx > ga - TIE and cy > gb - TIE for cx, cy in (g.corner for g in gaps)):
-        return replace(x, position="not computed")
+        return x._replace(position="not computed")
     return x

@@ -18,7 +18,8 @@ touched. Ids are those `accord sensitivity` and `accord robust` print:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .compiled import compiled, level_values
 from .analysis import WhatIf, whatif
@@ -34,8 +35,7 @@ KINDS = (*RANGED, "seat")  # every ranged judgment, and a bloc's share of its ch
 SEAT_DOMAIN = (0.0, 1.0)
 
 
-@dataclass(frozen=True)
-class Judged:
+class Judged(NamedTuple):
     """One judgment set to a new value."""
 
     id: str

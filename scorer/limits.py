@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .compiled import CompiledStudy
 from .errors import AccordError
@@ -29,8 +29,7 @@ class Objective:
         return f"favour={self.country}" if self.name == "favour" else self.name
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One analyst's setting: a level fixed or forbidden, or a venue cap for a country."""
 
     kind: Literal["fix", "forbid", "venue"]
@@ -115,8 +114,7 @@ def resolve_limits(study: Study, limits: Limits) -> Limits:
     return limits
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One acceptance ratification (or the analyst) asks for: a named actor in a country, the
     threshold of a chamber for one venue, or a stakeholder required to accept."""
 

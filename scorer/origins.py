@@ -7,7 +7,7 @@ JSON: `accord explain` gains ``"sources": [{"number", "value", "source", "file",
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .compiled import compiled, level_values
 from .loading import Locator
@@ -20,8 +20,7 @@ SCENARIO = "scenario override"
 MECHANISM = "mechanism"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     number: str
     value: float
     source: str

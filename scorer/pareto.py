@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulp
 
@@ -42,16 +43,14 @@ TIE = 1e-9
 MAX_POINTS = 200
 
 
-@dataclass(frozen=True)
-class FrontierPoint:
+class FrontierPoint(NamedTuple):
     point: int
     gains: dict[str, float]
     package: Package
     coalition: Coalition
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where a proposal sits: on the frontier, inside it (a frontier point is better for both
     countries) or beyond it (no ratifiable package is as good for both: it does not ratify, or the
     limits exclude it)."""

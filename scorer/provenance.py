@@ -7,15 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from . import __version__
 from .loading import LAYOUT
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(NamedTuple):
     version: str
     study: str  # the study folder as the user named it
     digest: str  # SHA-256 over the study's files (relative path and bytes, in path order)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pulp
@@ -44,8 +45,7 @@ from .sampling import (Kernel, capacities, chamber_in_world, compile_kernel, dra
 from .solver import default_solver, run
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A package judged over the sampled worlds."""
 
     package: Package

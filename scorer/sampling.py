@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cached_property
 
 import numpy as np
@@ -97,8 +98,7 @@ class Tests:
         return Entries.of(self)
 
 
-@dataclass(frozen=True)
-class Entries:
+class Entries(NamedTuple):
     """One entry per (proposal p, test m, stakeholder s) where s has a weight in the test at the point
     or in some world (a ranged seat share moves it), sorted by p, s, m: a (p, s) pair's entries are
     consecutive, a group. Flat indices: p * M + m into (P, M, n) arrays, p * S + s into (P, S, n)."""
@@ -439,8 +439,7 @@ class Worlds:
         return None if self.roles is None else self.roles.dense(self.roles.blocking, self.accepts.shape)
 
 
-@dataclass(frozen=True)
-class Roles:
+class Roles(NamedTuple):
     """Who is pivotal and who blocks, for the (proposal, stakeholder) pairs that can be (`Kernel.pairs`);
     every other pair is neither."""
 
@@ -684,8 +683,7 @@ def ranks(ratified: np.ndarray, score: np.ndarray, ignore_ratification: bool = F
 # --- the robustness report ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Odds:
+class Odds(NamedTuple):
     """One proposal's counts over the sampled worlds."""
 
     proposal: str

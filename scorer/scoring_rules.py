@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CLIP = 0.01  # log loss clips probabilities to [CLIP, 1 - CLIP]: a certain miss costs ln(100), not infinity
 BINS = 5
@@ -29,8 +29,7 @@ def accuracy(verdicts: Sequence[bool], y: Sequence[bool]) -> float:
     return sum(v == yi for v, yi in zip(verdicts, y)) / len(y)
 
 
-@dataclass(frozen=True)
-class Bin:
+class Bin(NamedTuple):
     """One calibration bin: its range, how many predictions fell in it, their mean and the outcomes' frequency."""
 
     low: float

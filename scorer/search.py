@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulp
 
@@ -64,8 +65,7 @@ def verify(model: CompiledStudy, package: Package, limits: Limits) -> Coalition:
     return c
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One package the optimiser returned, checked by the scoring code."""
 
     rank: int

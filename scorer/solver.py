@@ -11,8 +11,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pulp
 
@@ -26,8 +25,7 @@ SOLVERS = ("highs", "cbc")
 Status = Literal["optimal", "feasible", "infeasible", "unbounded", "not_solved"]
 
 
-@dataclass(frozen=True)
-class Solve:
+class Solve(NamedTuple):
     status: Status  # feasible: a package found, not proven optimal (a time limit)
     gap: float | None
     seconds: float

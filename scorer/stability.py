@@ -151,8 +151,7 @@ def _shifted(model: CompiledStudy, judgment: Judgment, stakeholder: str) -> bool
 Interval = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class StakeholderStability:
+class StakeholderStability(NamedTuple):
     """How one judgment moves one stakeholder's acceptance of the proposal."""
 
     stakeholder: str
@@ -164,8 +163,7 @@ class StakeholderStability:
     share: float  # share of the plausible range where acceptance differs from the point's
 
 
-@dataclass(frozen=True)
-class Stability:
+class Stability(NamedTuple):
     """One judgment's stability for one proposal: per stakeholder, and for ratification."""
 
     judgment: Judgment

@@ -27,7 +27,7 @@ total or index is a figure the paper does not print, and is not checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import AccordError
 from .models import InterviewTable, Study, TableRow
@@ -36,8 +36,7 @@ from .render import Table
 MARK = "✗"
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """A row's counts by rank, total mentions and weighted index."""
 
     cells: tuple[int | None, ...]
@@ -48,8 +47,7 @@ class Figures:
         return {"cells": list(self.cells), "total": self.total, "index": self.index}
 
 
-@dataclass(frozen=True)
-class Discrepancy:
+class Discrepancy(NamedTuple):
     """A printed figure that disagrees with the figure the arithmetic gives."""
 
     table: str
@@ -65,8 +63,7 @@ class Discrepancy:
                 "printed": self.printed, "recomputed": self.recomputed, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class RowCheck:
+class RowCheck(NamedTuple):
     """One printed row (kind row, subtotal or total) with its printed and recomputed figures."""
 
     label: str
@@ -86,8 +83,7 @@ class RowCheck:
                 "printed": self.printed.as_dict(), "recomputed": self.recomputed.as_dict(), "agrees": self.agrees}
 
 
-@dataclass(frozen=True)
-class TableCheck:
+class TableCheck(NamedTuple):
     """A table rechecked: its rows in printed order, the total row, the recomputed column totals,
     every discrepancy, and notes on printed figures that contradict each other but not the data."""
 
