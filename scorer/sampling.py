@@ -544,10 +544,13 @@ def trust_terms(kernel: Kernel, draws: np.ndarray, w: np.ndarray, values: np.nda
         values[s] += _drawn(draws, column, point) * (own[o] - own[o, -1])
 
 
-def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False, scratch: Scratch | None = None) -> Worlds:
+def evaluate(kernel: Kernel, draws: np.ndarray, roles: bool = False, scratch: Scratch | None = None,
+             stakes: np.ndarray | None = None) -> Worlds:
     """Gains, acceptances and ratification in each world (`draws` is (K, n)); with `roles`, who
-    is pivotal and who blocks."""
-    values = level_values(kernel, draws, weights(kernel, draws, scratch), scratch)
+    is pivotal and who blocks. `stakes`: the worlds' `weights`, when already worked out for these
+    draws by a kernel of the same study and scenario (they depend on no package)."""
+    w = weights(kernel, draws, scratch) if stakes is None else stakes
+    values = level_values(kernel, draws, w, scratch)
     threat = threats(kernel, draws) if kernel.threat.any() or kernel.threat_draws else None
     S, P1, n = values.shape
     # Worlds.gains computes the gains again only for the methods that read them
@@ -764,9 +767,10 @@ def robust(study: Study, scenario: Scenario, samples: int = DEFAULT_SAMPLES, see
     while done < samples:
         n = min(step, samples - done)
         draws = draw(kernel, n, rng, distribution, scratch)
-        worlds = evaluate(kernel, draws, roles, scratch)
+        stakes = weights(kernel, draws, scratch)  # the same for `also`'s packages: worked out once
+        worlds = evaluate(kernel, draws, roles, scratch, stakes)
         if extra is not None:
-            also_ratified += evaluate(extra, draws, scratch=extra_scratch).ratified.sum(axis=1)
+            also_ratified += evaluate(extra, draws, scratch=extra_scratch, stakes=stakes).ratified.sum(axis=1)
         r = ranks(worlds.ratified, scores(kernel, worlds, method), ignore_ratification)
         ratified += worlds.ratified.sum(axis=1)
         rank_counts += np.bincount((r + offsets).ravel(), minlength=P * (P + 1)).reshape(P, P + 1)
