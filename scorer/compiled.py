@@ -15,19 +15,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from . import interactions
 from .agenda import Gate, NotTabled, gates, not_tabled
 from .credibility import DeliveryTerm, delivery_terms
 from .interactions import ConditionalLine, Term
-from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 from .regard import RegardTerm, combined, regard_terms
 from .reversion import Reversion, in_place, reversion
 from .seat_ranges import Split, splits
+
+if TYPE_CHECKING:
+    from .judgments import Judgment
 
 Package = dict[str, str]
 _VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
@@ -58,8 +60,7 @@ def level_values(dim: Dimension, values: dict[str, float] | None, preferred: str
     return dict(values) if values is not None else preferred_values(dim, preferred)
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """A present stakeholder as it stands in the scenario: its stakes per dimension."""
 
     id: str
@@ -75,10 +76,10 @@ class Profile:
     coefficients: dict[str, dict[str, float]]
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
     status_quo_value: float  # its value of the no-deal point (terms included), less `threat`
+    delivery: dict[str, DeliveryTerm]  # dimension -> its delivery doubt (credibility); empty: none
     threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
     terms: tuple[Term, ...] = ()  # non-additive terms (`interactions`)
     conditional_red_lines: tuple[ConditionalLine, ...] = ()  # held at the point reading
-    delivery: dict[str, DeliveryTerm] = field(default_factory=dict)  # dimension -> its delivery doubt (credibility)
     regard: tuple[RegardTerm, ...] = ()  # shares of others' own gains (regard)
 
     def value(self, package: Package) -> float:
@@ -147,8 +148,7 @@ def voters(tests: Iterable[VenueTest | None]) -> frozenset[str]:
     return frozenset().union(*(t.voters for t in tests if t is not None))
 
 
-@dataclass(frozen=True)
-class LevelRule:
+class LevelRule(NamedTuple):
     """Picking `level` on `dimension` requires (or excludes) one of `members` on `other`."""
 
     dimension: str
@@ -180,6 +180,8 @@ class CompiledStudy:
         """The judgments bearing on the present stakeholders, each saying what it perturbs (a
         salience, a multiplier, a value or a reservation); listed when first asked (scoring needs
         none), then kept: the brief's sensitivity and sampling read them some twenty times."""
+        from .judgments import judgments  # noqa: PLC0415  (for sampling and sensitivity: scoring never loads it)
+
         return tuple(judgments(self.study, self.scenario))
 
     def venue_needed(self, package: Package, country: str) -> Venue | None:
@@ -252,10 +254,9 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[
         threat = cost.get(sh.id, 0.0)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat,
-                             delivery=doubt)
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, doubt, threat)
     terms = regard_terms(scenario, {s: p.coefficients for s, p in out.items()})
-    return {s: replace(p, coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
+    return {s: p._replace(coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
             for s, p in out.items()}
 
 

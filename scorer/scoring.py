@@ -8,7 +8,7 @@ of its red lines. The weights, values and red lines are compiled once (`compiled
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
 from .reversion import proposal_package
@@ -24,8 +24,7 @@ def profiles(study: Study, scenario: Scenario) -> dict[str, Profile]:
     return compiled(study, scenario).profiles
 
 
-@dataclass(frozen=True)
-class Stance:
+class Stance(NamedTuple):
     """One stakeholder's verdict on one package."""
 
     stakeholder: str

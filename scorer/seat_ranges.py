@@ -15,8 +15,7 @@ sensitivity reports where a verdict flips. Pure Python."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .models import Scenario, Study
 
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
 Seats = dict[str, float]
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
     """One party's split in one chamber, compiled for a scenario."""
 
     chamber: str
