@@ -107,8 +107,7 @@ class Profile(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
-class ChamberTest:
+class ChamberTest(NamedTuple):
     """A chamber's vote for one venue: the accepting blocs' seats must reach `threshold`; where a
     majority party controls the floor (`party` not empty), the accepting share of the party's seats
     must first reach `gate` for the bill to reach a vote."""
@@ -120,15 +119,14 @@ class ChamberTest:
     gate: float | None
     splits: tuple[Split, ...] = ()  # the ranged party splits of its seats (`seat_ranges`)
 
-    @cached_property
+    @property
     def party_weights(self) -> dict[str, float]:
         """Each majority-party bloc's share of the party's seats."""
         total = sum(self.seats[b] for b in self.party)
         return {b: (self.seats[b] / total if total > 0 else 0.0) for b in self.party}
 
 
-@dataclass(frozen=True)
-class VenueTest:
+class VenueTest(NamedTuple):
     """Who must accept for a package to be ratified in one country through one venue."""
 
     country: str
@@ -136,7 +134,7 @@ class VenueTest:
     actors: tuple[str, ...]
     chambers: tuple[ChamberTest, ...]
 
-    @cached_property
+    @property
     def voters(self) -> frozenset[str]:
         """The stakeholders whose acceptance its verdict reads: its actors and its chambers' blocs."""
         return frozenset((*self.actors, *(b for ch in self.chambers for b in ch.seats)))

@@ -14,7 +14,6 @@ sensitivity reports where a verdict flips. Pure Python."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, NamedTuple
 
 from .models import Scenario, Study
@@ -74,7 +73,7 @@ def chamber_at(test: ChamberTest, split: Split, x: float) -> ChamberTest:
     in another chamber)."""
     if test.chamber != split.chamber:
         return test
-    return dataclasses.replace(test, seats={**test.seats, **split.shares(x)})
+    return test._replace(seats={**test.seats, **split.shares(x)})
 
 
 def with_share(study: Study, scenario: Scenario, split: Split, x: float) -> tuple[Study, Scenario]:
