@@ -92,11 +92,11 @@ class Profile(NamedTuple):
             linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
         return linear + interactions.value(self.terms, package) if self.terms else linear
 
-    def gain(self, package: Package) -> float:
+    def gain(self, package: Package, value: float | None = None) -> float:
         """value(package) - value(no deal): the sum of the picked levels' coefficients, plus `threat`,
         plus each term's adjustment where it holds in the package and not at the no-deal point
-        (less where the reverse)."""
-        return self.value(package) - self.status_quo_value
+        (less where the reverse). `value`: the package's value, where the caller has it already."""
+        return (self.value(package) if value is None else value) - self.status_quo_value
 
     def touched(self, package: Package, hedged: bool = True) -> list[str]:
         """The red lines (as 'dimension.level', a conditional one with its conditions) the package

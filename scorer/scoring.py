@@ -42,7 +42,7 @@ class Stance(NamedTuple):
 def stance(profile: Profile, package: Package) -> Stance:
     """The stakeholder's verdict on the package (its gain is against the compiled status quo)."""
     value = profile.value(package)
-    gain = profile.gain(package)
+    gain = profile.gain(package, value)
     return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)),
                   parts(profile, package) if profile.terms or profile.conditional_red_lines else ())
 
