@@ -11,10 +11,9 @@ import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NamedTuple, Optional
 
 import typer
 from typer.main import get_current_context
@@ -107,8 +106,7 @@ ScenariosOpt = Annotated[Optional[list[str]], typer.Option(
     "put the verdicts of each scenario side by side.")]
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """How a command's tables are narrowed and drawn (the options `viewed` adds)."""
 
     wide: bool = False

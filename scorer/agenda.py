@@ -14,13 +14,12 @@ a ranking."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .models import Scenario, Study, Venue
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(NamedTuple):
     """One setter as compiled: the rank of each dimension whose item it ranks (1 = most pressing)."""
 
     index: int  # position in the scenario's `agenda` (the capacity judgment's `shift`)
@@ -50,8 +49,7 @@ class Gate:
         return {d: r for d, r in self.ranks.items() if r[1] > cap}
 
 
-@dataclass(frozen=True)
-class NotTabled:
+class NotTabled(NamedTuple):
     """Why a package is not tabled: the setter, the item it ranks beyond its capacity, the moved
     dimensions of that item, and the evidence."""
 

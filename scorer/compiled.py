@@ -15,19 +15,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from . import interactions
 from .agenda import Gate, NotTabled, gates, not_tabled
 from .credibility import DeliveryTerm, delivery_terms
 from .interactions import ConditionalLine, Term
-from .judgments import Judgment, judgments
 from .models import Dimension, LevelSet, Scenario, Study, Venue
 from .regard import RegardTerm, combined, regard_terms
 from .reversion import Reversion, in_place, reversion
 from .seat_ranges import Split, splits
+
+if TYPE_CHECKING:
+    from .judgments import Judgment
 
 Package = dict[str, str]
 _VENUE_ORDER = {v: i for i, v in enumerate(Venue)}  # weakest first, as `Venue.rank`
@@ -58,8 +60,7 @@ def level_values(dim: Dimension, values: dict[str, float] | None, preferred: str
     return dict(values) if values is not None else preferred_values(dim, preferred)
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """A present stakeholder as it stands in the scenario: its stakes per dimension."""
 
     id: str
@@ -75,10 +76,10 @@ class Profile:
     coefficients: dict[str, dict[str, float]]
     red_lines: dict[str, frozenset[str]]  # dimension -> levels it never accepts
     status_quo_value: float  # its value of the no-deal point (terms included), less `threat`
+    delivery: dict[str, DeliveryTerm]  # dimension -> its delivery doubt (credibility); empty: none
     threat: float = 0.0  # what the scenario's threats take from its no-deal value (`reversion`)
     terms: tuple[Term, ...] = ()  # non-additive terms (`interactions`)
     conditional_red_lines: tuple[ConditionalLine, ...] = ()  # held at the point reading
-    delivery: dict[str, DeliveryTerm] = field(default_factory=dict)  # dimension -> its delivery doubt (credibility)
     regard: tuple[RegardTerm, ...] = ()  # shares of others' own gains (regard)
 
     def value(self, package: Package) -> float:
@@ -91,11 +92,11 @@ class Profile:
             linear = sum(w * self.values[d][package[d]] for d, w in self.weights.items())
         return linear + interactions.value(self.terms, package) if self.terms else linear
 
-    def gain(self, package: Package) -> float:
+    def gain(self, package: Package, value: float | None = None) -> float:
         """value(package) - value(no deal): the sum of the picked levels' coefficients, plus `threat`,
         plus each term's adjustment where it holds in the package and not at the no-deal point
-        (less where the reverse)."""
-        return self.value(package) - self.status_quo_value
+        (less where the reverse). `value`: the package's value, where the caller has it already."""
+        return (self.value(package) if value is None else value) - self.status_quo_value
 
     def touched(self, package: Package, hedged: bool = True) -> list[str]:
         """The red lines (as 'dimension.level', a conditional one with its conditions) the package
@@ -106,8 +107,7 @@ class Profile:
         return out
 
 
-@dataclass(frozen=True)
-class ChamberTest:
+class ChamberTest(NamedTuple):
     """A chamber's vote for one venue: the accepting blocs' seats must reach `threshold`; where a
     majority party controls the floor (`party` not empty), the accepting share of the party's seats
     must first reach `gate` for the bill to reach a vote."""
@@ -119,15 +119,14 @@ class ChamberTest:
     gate: float | None
     splits: tuple[Split, ...] = ()  # the ranged party splits of its seats (`seat_ranges`)
 
-    @cached_property
+    @property
     def party_weights(self) -> dict[str, float]:
         """Each majority-party bloc's share of the party's seats."""
         total = sum(self.seats[b] for b in self.party)
         return {b: (self.seats[b] / total if total > 0 else 0.0) for b in self.party}
 
 
-@dataclass(frozen=True)
-class VenueTest:
+class VenueTest(NamedTuple):
     """Who must accept for a package to be ratified in one country through one venue."""
 
     country: str
@@ -135,7 +134,7 @@ class VenueTest:
     actors: tuple[str, ...]
     chambers: tuple[ChamberTest, ...]
 
-    @cached_property
+    @property
     def voters(self) -> frozenset[str]:
         """The stakeholders whose acceptance its verdict reads: its actors and its chambers' blocs."""
         return frozenset((*self.actors, *(b for ch in self.chambers for b in ch.seats)))
@@ -147,8 +146,7 @@ def voters(tests: Iterable[VenueTest | None]) -> frozenset[str]:
     return frozenset().union(*(t.voters for t in tests if t is not None))
 
 
-@dataclass(frozen=True)
-class LevelRule:
+class LevelRule(NamedTuple):
     """Picking `level` on `dimension` requires (or excludes) one of `members` on `other`."""
 
     dimension: str
@@ -180,6 +178,8 @@ class CompiledStudy:
         """The judgments bearing on the present stakeholders, each saying what it perturbs (a
         salience, a multiplier, a value or a reservation); listed when first asked (scoring needs
         none), then kept: the brief's sensitivity and sampling read them some twenty times."""
+        from .judgments import judgments  # noqa: PLC0415  (for sampling and sensitivity: scoring never loads it)
+
         return tuple(judgments(self.study, self.scenario))
 
     def venue_needed(self, package: Package, country: str) -> Venue | None:
@@ -252,10 +252,9 @@ def _profiles(study: Study, scenario: Scenario, status_quo: Package, cost: dict[
         threat = cost.get(sh.id, 0.0)
         out[sh.id] = Profile(sh.id, sh.country, sh.influence, reservations.get(sh.id, sh.reservation), salience,
                              multiplier, weights, values, coefficients, red,
-                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, threat,
-                             delivery=doubt)
+                             sum(w * values[d][status_quo[d]] for d, w in weights.items()) - threat, doubt, threat)
     terms = regard_terms(scenario, {s: p.coefficients for s, p in out.items()})
-    return {s: replace(p, coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
+    return {s: p._replace(coefficients=combined(p.coefficients, terms[s]), regard=terms[s]) if s in terms else p
             for s, p in out.items()}
 
 

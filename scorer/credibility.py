@@ -5,13 +5,12 @@ its gain coefficient on d is p x weight x (v_d(level) - v_d(no-deal level)). Lin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .models import Scenario, Study
 
 
-@dataclass(frozen=True)
-class DeliveryTerm:
+class DeliveryTerm(NamedTuple):
     """One judge's expectation that `country` delivers what a package sets on one dimension."""
 
     country: str

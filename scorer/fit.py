@@ -9,7 +9,7 @@ Widths count characters (the tables' marks ✓ ✗ → are one column wide)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 GAP = 2  # spaces between columns in the `simple` layout
 HEADER_PAD = 2  # tabulate draws a column at least this much wider than its header
@@ -20,8 +20,7 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?( [✓✗])?$")  # a number, or a gain
 _BREAK_AFTER = "_-/,.;:"
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """Some of a table's columns (by index) at the widths they are drawn at."""
 
     columns: tuple[int, ...]

@@ -14,8 +14,7 @@ the red lines touched. Pure Python, like `compiled`."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .models import ConditionalRedLine, Interaction, LevelSet, Study
 
@@ -32,8 +31,7 @@ def describe(ls: LevelSet) -> str:
     return f"{ls.dimension}>={ls.at_least}" if ls.at_least is not None else f"{ls.dimension}={'|'.join(ls.levels)}"
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """An interaction, compiled: `adjustment` added to the value of a package where `when` holds."""
 
     id: str  # its judgment's id: adjustment:<stakeholder>.interactions[i]
@@ -54,8 +52,7 @@ class Term:
         return self.adjustment * (self.holds(package) - self.at_status_quo)
 
 
-@dataclass(frozen=True)
-class ConditionalLine:
+class ConditionalLine(NamedTuple):
     """A conditional red line, compiled."""
 
     id: str  # its judgment's id: credence:<stakeholder>.conditional_red_lines[i]
@@ -109,16 +106,15 @@ def attach(study: Study, profiles: dict, status_quo: Package) -> dict:
         if not sh.interactions and not sh.conditional_red_lines:
             out[sid] = profile
             continue
-        terms = tuple(dataclasses.replace(t, at_status_quo=t.holds(status_quo))
+        terms = tuple(t._replace(at_status_quo=t.holds(status_quo))
                       for t in (_term(study, sid, i, x) for i, x in enumerate(sh.interactions)))
         lines = tuple(_line(study, sid, i, r) for i, r in enumerate(sh.conditional_red_lines) if r.credence > 0)
-        out[sid] = dataclasses.replace(profile, terms=terms, conditional_red_lines=lines,
-                                       status_quo_value=profile.status_quo_value + value(terms, status_quo))
+        out[sid] = profile._replace(terms=terms, conditional_red_lines=lines,
+                                    status_quo_value=profile.status_quo_value + value(terms, status_quo))
     return out
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A term's part in a stakeholder's gain on a package (`amount`), or a conditional red line the
     package touches (`amount` None)."""
 

@@ -8,8 +8,7 @@ commands that only list or probe judgments start fast."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import seat_ranges
 from .models import Scenario, Study
@@ -31,8 +30,7 @@ DOMAIN = {"salience": (0.0, math.inf), "multiplier": (0.0, math.inf), "value": (
           "delivery": (0.0, 1.0), "regard": (-1.0, 1.0)}
 
 
-@dataclass(frozen=True)
-class Judgment:
+class Judgment(NamedTuple):
     """One number read from the sources, with its plausible range (low == high: no range given)."""
 
     id: str

@@ -6,7 +6,6 @@ only name the mixin."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable
 
@@ -128,6 +127,8 @@ class Tabular:
         return render(self._table(), "markdown")
 
     def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415  (in a notebook only: a start-up cost for the command line)
+
         t = self._table()
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in t.headers)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(_cell(v)))}</td>" for v in row)

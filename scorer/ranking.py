@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import aggregation
 from .compiled import RANK_TIE
@@ -74,8 +75,7 @@ def scores(study: Study, assessments: list[Assessment], method: str) -> list[flo
     return aggregation.topsis(values, [w / sum(influence) for w in influence])
 
 
-@dataclass(frozen=True)
-class RankRow:
+class RankRow(NamedTuple):
     rank: int
     proposal: str
     score: float

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .agenda import NotTabled
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, VenueTest, compiled, voters
@@ -31,8 +32,7 @@ def venue_needed(study: Study, package: Package, country: str, scenario: Scenari
     return compiled(study, scenario or study.scenario()).venue_needed(package, country)
 
 
-@dataclass(frozen=True)
-class ChamberTally:
+class ChamberTally(NamedTuple):
     """A chamber's vote: the accepting blocs' share of seats against the threshold, and, where a
     majority party controls the floor, the accepting share of that party's seats (the agenda gate);
     where the chamber's party splits are ranged, the range of each share (who accepts held fixed)."""
@@ -56,8 +56,7 @@ class ChamberTally:
         return self.reaches_floor and self.share >= self.threshold - SEAT_TOLERANCE
 
 
-@dataclass(frozen=True)
-class CountryVerdict:
+class CountryVerdict(NamedTuple):
     country: str
     venue: Venue | None
     actors: tuple[str, ...]

@@ -9,13 +9,12 @@ its own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .models import Scenario
 
 
-@dataclass(frozen=True)
-class RegardTerm:
+class RegardTerm(NamedTuple):
     """`share` of `other`'s own gain, with `other`'s own gain coefficients (dimension -> level)."""
 
     other: str

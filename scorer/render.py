@@ -5,7 +5,6 @@ stable machine contract); renderers never compute anything."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -166,6 +165,8 @@ def _heat_colour(value: float, low: float, high: float) -> str:
 
 
 def _html(tables: list[Table], title: str) -> str:
+    import html  # noqa: PLC0415  (the html format only: its entity table is a start-up cost)
+
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{html.escape(title)}</title>",
            "<style>body{font-family:Georgia,serif;max-width:70em;margin:2em auto;color:#111}"
            "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"

@@ -13,15 +13,14 @@ it keeps what is in place (`proposal_package`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .models import Scenario, Study
 
 Package = dict[str, str]
 
 
-@dataclass(frozen=True)
-class Reversion:
+class Reversion(NamedTuple):
     """A scenario's no-deal point, with where each part of it comes from."""
 
     package: Package  # dimension -> its no-deal level

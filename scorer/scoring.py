@@ -8,7 +8,7 @@ of its red lines. The weights, values and red lines are compiled once (`compiled
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .compiled import ACCEPT_TOLERANCE, Package, Profile, compiled
 from .reversion import proposal_package
@@ -24,8 +24,7 @@ def profiles(study: Study, scenario: Scenario) -> dict[str, Profile]:
     return compiled(study, scenario).profiles
 
 
-@dataclass(frozen=True)
-class Stance:
+class Stance(NamedTuple):
     """One stakeholder's verdict on one package."""
 
     stakeholder: str
@@ -43,7 +42,7 @@ class Stance:
 def stance(profile: Profile, package: Package) -> Stance:
     """The stakeholder's verdict on the package (its gain is against the compiled status quo)."""
     value = profile.value(package)
-    gain = profile.gain(package)
+    gain = profile.gain(package, value)
     return Stance(profile.id, value, gain, gain - profile.reservation, tuple(profile.touched(package)),
                   parts(profile, package) if profile.terms or profile.conditional_red_lines else ())
 

@@ -14,9 +14,7 @@ sensitivity reports where a verdict flips. Pure Python."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .models import Scenario, Study
 
@@ -26,8 +24,7 @@ if TYPE_CHECKING:
 Seats = dict[str, float]
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
     """One party's split in one chamber, compiled for a scenario."""
 
     chamber: str
@@ -76,7 +73,7 @@ def chamber_at(test: ChamberTest, split: Split, x: float) -> ChamberTest:
     in another chamber)."""
     if test.chamber != split.chamber:
         return test
-    return dataclasses.replace(test, seats={**test.seats, **split.shares(x)})
+    return test._replace(seats={**test.seats, **split.shares(x)})
 
 
 def with_share(study: Study, scenario: Scenario, split: Split, x: float) -> tuple[Study, Scenario]:

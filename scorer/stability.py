@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .compiled import SEAT_TOLERANCE, ChamberTest, CompiledStudy, Package, Profile, compiled, voters
@@ -398,7 +398,7 @@ def _seat_stability(at: _Point, judgment: Judgment) -> Stability:
 
     def outcome(x: float) -> bool:
         return others and all(
-            verdict(replace(t, chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
+            verdict(t._replace(chambers=tuple(chamber_at(ch, judgment.split, x) for ch in t.chambers)),
                     t.country, accepts, ranges=False).ratified for t, m in zip(tests, moves) if m)
 
     return _ratification(judgment, rows, cuts, outcome, at.coalition.ratified)

@@ -10,7 +10,8 @@ Tables are re-titled with the study and scenario they come from."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .errors import AccordError
 from .models import Study
@@ -20,8 +21,7 @@ from .render import Report, Table
 KEY_COLUMNS = ("proposal", "stakeholder", "id", "blocker", "country", "chamber")
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The items kept (None: all of that kind), and every id of each kind in the study."""
 
     proposals: frozenset[str] | None

@@ -136,11 +136,14 @@ def test_each_command_is_imported_from_the_module_that_defines_it():
 
 
 def test_a_command_builds_without_the_other_modules():
-    """`accord rank` in a fresh process imports neither the optimiser nor the study browser."""
+    """`accord rank` in a fresh process imports neither the optimiser nor the study browser, nor the
+    ranged judgments (sampling and sensitivity read them), nor for JSON the html module."""
     probe = ("import sys; from cli.main import main; code = main(['rank', '--study', sys.argv[1], '-f', 'json']); "
-             "print(sorted(m for m in sys.modules if m.startswith(('cli.', 'pulp', 'scorer.optimize', 'tabulate'))))")
+             "print(sorted(m for m in sys.modules if m.startswith(('cli.', 'pulp', 'scorer.optimize', "
+             "'scorer.judgments', 'tabulate', 'html'))))")
     done = subprocess.run([sys.executable, "-c", probe, str(MINI)], capture_output=True, text=True, check=True)
     loaded = done.stdout.strip().splitlines()[-1]
     assert "cli.score_commands" in loaded
-    for absent in ("cli.optimize_commands", "cli.study_commands", "pulp", "scorer.optimize", "tabulate"):
+    for absent in ("cli.optimize_commands", "cli.study_commands", "pulp", "scorer.optimize", "tabulate",
+                   "scorer.judgments", "html"):
         assert absent not in loaded, loaded
