@@ -8,7 +8,6 @@ headers in snake_case, with numbers unrounded to six places."""
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 
@@ -84,4 +83,6 @@ def to_csv(table: Table) -> str:
 
 
 def to_jsonl(table: Table) -> str:
+    import json  # noqa: PLC0415  (for this format alone: a start-up cost)
+
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(table))

@@ -5,7 +5,6 @@ stable machine contract); renderers never compute anything."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Callable
@@ -95,6 +94,8 @@ def _finite(value: object) -> object:
 
 def to_json(value: object) -> str:
     """Strict JSON (a non-finite number is written as null, never NaN or Infinity)."""
+    import json  # noqa: PLC0415  (for the JSON formats alone: a start-up cost)
+
     return json.dumps(_finite(value), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
 
 

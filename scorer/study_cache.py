@@ -17,7 +17,6 @@ Off with `--no-cache`, or for a whole session with the environment variable ACCO
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import datetime as dt
@@ -29,6 +28,7 @@ from enum import Enum
 from pathlib import Path
 
 from pydantic import BaseModel
+from pydantic_core import from_json  # parses an entry in half json.loads's time, and json need not load
 
 from .models import Study
 
@@ -88,10 +88,10 @@ def read(root: Path, key: str) -> Study | None:
     """The cached study for `root` if its entry carries `key`, else None (a miss, never an error)."""
     try:
         header, core, records = _entry(root).read_bytes().split(b"\n", 2)
-        meta = json.loads(header)
+        meta = from_json(header)
         if meta.get("key") != key or meta.get("payload") != _payload_digest(core, records):
             return None
-        fields = _fields(json.loads(core), CORE)
+        fields = _fields(from_json(core), CORE)
         for name in RECORDS:  # their builders made now: a type without one is a miss here, not an error later
             _builder(Study.model_fields[name].annotation)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, unreadable, truncated or
@@ -103,7 +103,8 @@ def read(root: Path, key: str) -> Study | None:
 def write(root: Path, key: str, study: Study) -> None:
     """Store `study` (validated, loaded from `root`) under `key`; a cache that cannot be written is
     skipped silently, as the study loads without it."""
-    import tempfile  # noqa: PLC0415  (only when writing: a start-up cost)
+    import json  # noqa: PLC0415  (only when writing: start-up costs)
+    import tempfile  # noqa: PLC0415
 
     core = study.model_dump_json(include=set(CORE)).encode()
     records = study.model_dump_json(include=set(RECORDS)).encode()
@@ -164,7 +165,7 @@ class _Deferred:
 
     def get(self, name: str) -> dict:
         if self._fields is None:
-            self._fields = _fields(json.loads(self._raw), RECORDS)
+            self._fields = _fields(from_json(self._raw), RECORDS)
             self._raw = b""
         return self._fields[name]
 
