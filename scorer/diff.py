@@ -17,8 +17,8 @@ and of `accord diff A.json B.json`: ``{"a", "b", "changes": [{"path", "a", "b", 
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from .compiled import compiled, level_values
 from .errors import AccordError

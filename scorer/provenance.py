@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .loading import LAYOUT

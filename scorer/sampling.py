@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
